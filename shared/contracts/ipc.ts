@@ -1,0 +1,136 @@
+/**
+ * The one typed IPC contract. Main binds a handler to every `Invoke` channel and
+ * emits every `Events` channel; the preload, the WebSocket harness and the renderer
+ * derive their types and allow-lists from here. Names are `domain:verb`; every call
+ * takes one object and returns one result; events are `onDid*`.
+ */
+import type { IndexResult } from '../dicom/SeriesSummary';
+import type { UserErrorPayload } from './UserError';
+
+export type JobId = string;
+
+export interface AppInfo {
+  version: string;
+  /** 'electron' or 'web' (the loopback browser harness). */
+  shell: 'electron' | 'web';
+  /** Folder of the bundled sample study, if it is installed. */
+  sampleFolder: string | null;
+  /** Folder to open at start (command line or sample), if any. */
+  initialFolder: string | null;
+}
+
+export interface RecentFolder {
+  folder: string;
+  /** ISO-8601 time it was last opened. */
+  openedAt: string;
+}
+
+export interface FolderListing {
+  folder: string;
+  parent: string | null;
+  entries: { name: string; path: string }[];
+}
+
+/** An 8-bit grey preview (already windowed), for the study browser. */
+export interface Thumbnail {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
+
+/**
+ * One frame of a series in modality units (rescale applied: HU for CT), as a
+ * transferable typed array. For RGB data `samplesPerPixel` is 3, interleaved.
+ */
+export interface FramePixels {
+  seriesUid: string;
+  index: number;
+  width: number;
+  height: number;
+  samplesPerPixel: 1 | 3;
+  pixels: Float32Array;
+  /** Default display window from the file, or computed from the data. */
+  windowCenter: number;
+  windowWidth: number;
+  /** [min, max] of this frame's values. */
+  range: [number, number];
+}
+
+export type JobKind = 'dicom:index';
+
+export interface JobResults {
+  'dicom:index': IndexResult;
+}
+
+export type JobFinish =
+  | { [K in JobKind]: { jobId: JobId; kind: K; ok: true; result: JobResults[K] } }[JobKind]
+  | { jobId: JobId; kind: JobKind; ok: false; error: UserErrorPayload };
+
+export interface Invoke {
+  'app:getInfo': (req: Record<string, never>) => AppInfo;
+  'app:listRecentFolders': (req: Record<string, never>) => { folders: RecentFolder[] };
+  /** Native folder picker; `folder` is null when the user cancels or the shell has none. */
+  'dialog:pickFolder': (req: Record<string, never>) => { folder: string | null };
+  /** Sub-folders of a folder (home when omitted), for the harness's in-app folder browser. */
+  'fs:listFolder': (req: { folder?: string }) => FolderListing;
+  /** Starts indexing; the result arrives as `job:onDidFinish` with kind 'dicom:index'. */
+  'dicom:indexFolder': (req: { folder: string }) => { jobId: JobId };
+  'series:getThumbnail': (req: { seriesUid: string }) => Thumbnail;
+  'series:getFrame': (req: { seriesUid: string; index: number }) => FramePixels;
+  'job:cancel': (req: { jobId: JobId }) => { cancelled: boolean };
+}
+
+export interface Events {
+  'job:onDidProgress': { jobId: JobId; kind: JobKind; done: number; total: number; stage: string };
+  'job:onDidFinish': JobFinish;
+  /** Main asks the window to open a folder (menu, command line, second instance). */
+  'app:onDidRequestOpenFolder': { folder: string };
+}
+
+export type InvokeChannel = keyof Invoke;
+export type EventChannel = keyof Events;
+export type InvokeRequest<C extends InvokeChannel> = Parameters<Invoke[C]>[0];
+export type InvokeResponse<C extends InvokeChannel> = ReturnType<Invoke[C]>;
+
+/** What crosses a transport for one invoke: a result or a UserError, never a throw. */
+export type InvokeOutcome<C extends InvokeChannel> =
+  | { ok: true; value: InvokeResponse<C> }
+  | { ok: false; error: UserErrorPayload };
+
+/** The bridge the renderer sees as `window.lumen`, whatever the transport. */
+export interface LumenBridge {
+  invoke<C extends InvokeChannel>(channel: C, req: InvokeRequest<C>): Promise<InvokeOutcome<C>>;
+  on<E extends EventChannel>(channel: E, listener: (payload: Events[E]) => void): () => void;
+  /** Electron only: the filesystem path of a dropped File; null in the browser harness. */
+  pathForFile?(file: File): string | null;
+}
+
+// Allow-lists, checked by the preload and the WebSocket transport. `satisfies` keeps
+// them exhaustive: adding a channel to the contract without listing it fails typecheck.
+const invokeChannelSet = {
+  'app:getInfo': true,
+  'app:listRecentFolders': true,
+  'dialog:pickFolder': true,
+  'fs:listFolder': true,
+  'dicom:indexFolder': true,
+  'series:getThumbnail': true,
+  'series:getFrame': true,
+  'job:cancel': true,
+} as const satisfies Record<InvokeChannel, true>;
+
+const eventChannelSet = {
+  'job:onDidProgress': true,
+  'job:onDidFinish': true,
+  'app:onDidRequestOpenFolder': true,
+} as const satisfies Record<EventChannel, true>;
+
+export const INVOKE_CHANNELS = Object.keys(invokeChannelSet) as InvokeChannel[];
+export const EVENT_CHANNELS = Object.keys(eventChannelSet) as EventChannel[];
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && Object.hasOwn(invokeChannelSet, value);
+}
+
+export function isEventChannel(value: unknown): value is EventChannel {
+  return typeof value === 'string' && Object.hasOwn(eventChannelSet, value);
+}

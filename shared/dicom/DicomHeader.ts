@@ -1,0 +1,85 @@
+/**
+ * Everything the indexer keeps from one DICOM file's header (read up to, never into,
+ * the pixel data). Produced by `readDicomHeader`; consumed by grouping, classification
+ * and geometry, which never touch bytes. All lengths are in mm, angles in degrees.
+ */
+export type Vec3 = [number, number, number];
+/** Row direction cosines (3) then column direction cosines (3), as in (0020,0037). */
+export type Orientation = [number, number, number, number, number, number];
+
+export interface FrameGeometry {
+  imagePositionPatient?: Vec3;
+  imageOrientationPatient?: Orientation;
+  /** (0028,0030): [row spacing (between rows), column spacing (between columns)]. */
+  pixelSpacing?: [number, number];
+  sliceThickness?: number;
+  /** Enhanced XA per-frame positioner angles, where present. */
+  positionerPrimaryAngle?: number;
+  positionerSecondaryAngle?: number;
+}
+
+export interface DicomHeader {
+  /** Absolute path of the file. */
+  file: string;
+  fileSize: number;
+  transferSyntaxUid: string;
+  /** True when the file had no preamble/DICM/group 0002 and was read as a raw data set. */
+  rawDataSet: boolean;
+  sopClassUid?: string;
+  sopInstanceUid?: string;
+  /** A DICOMDIR (Media Storage Directory) rather than an image. */
+  isDicomDir: boolean;
+
+  patientId?: string;
+  patientName?: string;
+  studyInstanceUid?: string;
+  studyDate?: string;
+  studyDescription?: string;
+  seriesInstanceUid?: string;
+  seriesNumber?: number;
+  seriesDescription?: string;
+  modality?: string;
+  frameOfReferenceUid?: string;
+  instanceNumber?: number;
+  imageType?: string[];
+
+  // Pixel module
+  hasPixelData: boolean;
+  rows?: number;
+  columns?: number;
+  numberOfFrames: number;
+  samplesPerPixel: number;
+  photometricInterpretation?: string;
+  bitsAllocated?: number;
+  bitsStored?: number;
+  highBit?: number;
+  /** 0 unsigned, 1 two's complement. */
+  pixelRepresentation?: number;
+  planarConfiguration?: number;
+  rescaleSlope: number;
+  rescaleIntercept: number;
+  windowCenter?: number;
+  windowWidth?: number;
+  /** (0028,2110) "01" or derived from a lossy transfer syntax. */
+  lossyImageCompression: boolean;
+
+  // Geometry (shared across frames unless perFrame says otherwise)
+  geometry: FrameGeometry;
+  spacingBetweenSlices?: number;
+  gantryDetectorTilt?: number;
+  /** Enhanced multi-frame per-frame functional groups, one entry per frame, where present. */
+  perFrame?: FrameGeometry[];
+
+  // X-ray angiography acquisition (XA / XRF, possibly enhanced)
+  positionerMotion?: string;
+  positionerPrimaryAngle?: number;
+  positionerSecondaryAngle?: number;
+  positionerPrimaryAngleIncrement?: number[];
+  positionerSecondaryAngleIncrement?: number[];
+  distanceSourceToDetector?: number;
+  distanceSourceToPatient?: number;
+  imagerPixelSpacing?: [number, number];
+  pixelIntensityRelationship?: string;
+  frameTime?: number;
+  frameTimeVector?: number[];
+}
