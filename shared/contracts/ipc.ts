@@ -85,6 +85,8 @@ export interface Events {
   'job:onDidFinish': JobFinish;
   /** Main asks the window to open a folder (menu, command line, second instance). */
   'app:onDidRequestOpenFolder': { folder: string };
+  /** Main asks the window to show its keyboard-shortcut help (Help menu). */
+  'app:onDidRequestShowShortcuts': Record<string, never>;
 }
 
 export type InvokeChannel = keyof Invoke;
@@ -122,6 +124,7 @@ const eventChannelSet = {
   'job:onDidProgress': true,
   'job:onDidFinish': true,
   'app:onDidRequestOpenFolder': true,
+  'app:onDidRequestShowShortcuts': true,
 } as const satisfies Record<EventChannel, true>;
 
 export const INVOKE_CHANNELS = Object.keys(invokeChannelSet) as InvokeChannel[];

@@ -82,4 +82,7 @@ export interface DicomHeader {
   pixelIntensityRelationship?: string;
   frameTime?: number;
   frameTimeVector?: number[];
+
+  /** Malformed values that were ignored or replaced while reading, as plain sentences. */
+  warnings?: string[];
 }

@@ -1,0 +1,71 @@
+/**
+ * The worker pool's named tasks: one request type and one response type per name,
+ * shared by the pool (electron/services/WorkerPool) and the worker entry
+ * (electron/workers/lumenWorker). Typed arrays in responses are moved to the caller,
+ * never cloned; SharedArrayBuffers are shared.
+ */
+import type { DicomHeader } from '../dicom/DicomHeader';
+import type { SkippedFile } from '../dicom/SeriesSummary';
+import type { Thumbnail } from './ipc';
+
+/** One frame of one file. */
+export interface FrameRef {
+  file: string;
+  frameIndex: number;
+  /** Overrides the file's own rescale (enhanced multi-frame with per-frame rescale). */
+  rescale?: { slope: number; intercept: number };
+}
+
+/** A decoded frame in modality units (rescale applied), with what a viewer needs to show it. */
+export interface ModalityFrame {
+  width: number;
+  height: number;
+  samplesPerPixel: 1 | 3;
+  /** Interleaved when samplesPerPixel is 3. */
+  pixels: Float32Array;
+  min: number;
+  max: number;
+  /** From the file's (0028,1050/1051), in modality units, when present. */
+  windowCenter?: number;
+  windowWidth?: number;
+  monochrome1: boolean;
+}
+
+/** One slice of a volume: which frame to decode and where it goes. */
+export interface VolumeSliceRef extends FrameRef {
+  slice: number;
+}
+
+export interface WorkerTasks {
+  'dicom:readHeaders': {
+    request: { files: string[]; prefixBytes: number };
+    response: { headers: DicomHeader[]; skipped: SkippedFile[] };
+  };
+  /** The files a DICOMDIR lists, as absolute paths (resolved beside the DICOMDIR). */
+  'dicom:readDicomDir': { request: { file: string }; response: { referencedFiles: string[] } };
+  'dicom:decodeFrame': { request: FrameRef; response: ModalityFrame };
+  /**
+   * Decodes slices straight into a shared volume of `columns × rows × slices` Float32
+   * voxels (slice-major, column fastest), in modality units. Progress counts slices.
+   */
+  'dicom:decodeIntoVolume': {
+    request: { voxels: SharedArrayBuffer; columns: number; rows: number; slices: VolumeSliceRef[] };
+    response: { min: number; max: number };
+  };
+  'dicom:thumbnail': { request: FrameRef & { maxSize: number }; response: Thumbnail };
+
+  // Test-only tasks: the worker refuses them unless started with test tasks enabled.
+  'test:crash': { request: { how: 'exit' | 'throw' | 'oom' }; response: Record<string, never> };
+  'test:sleep': { request: { ms: number; steps: number }; response: { slept: number } };
+  'test:transfer': { request: { length: number }; response: { values: Float32Array } };
+  'test:lastTransferDetached': { request: Record<string, never>; response: { detached: boolean | null } };
+}
+
+export type WorkerTaskName = keyof WorkerTasks;
+export type WorkerTaskRequest<T extends WorkerTaskName> = WorkerTasks[T]['request'];
+export type WorkerTaskResponse<T extends WorkerTaskName> = WorkerTasks[T]['response'];
+
+export interface WorkerTaskProgress {
+  done: number;
+  total: number;
+}
