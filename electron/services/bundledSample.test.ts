@@ -7,8 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDicomHeader } from '../../shared/dicom/readDicomHeader';
 import { decodeFrame } from './pixels/decodeFrame';
-import { readBytes } from './pixels/testData';
-import { repoRoot, sharedDataDir } from '../../test/support/referenceTools';
+import { readBytes, repoRoot, sharedDataDir } from '../../test/support/referenceTools';
 
 const sampleDir = path.join(repoRoot, 'assets/sample/ct-chest');
 const originalDir = path.join(sharedDataDir, 'ct-chest/dicom');

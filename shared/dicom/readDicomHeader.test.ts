@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pydicomPython, runPydicom } from '../../electron/services/pixels/pydicomOracle';
-import { ctChestSlice, generatedDir, pydicomDir, readBytes, robustnessDir, walkFiles } from '../../electron/services/pixels/testData';
 import type { DicomHeader } from './DicomHeader';
 import { DicomReadError, HeaderNeedsMoreBytes } from './DicomReadError';
 import { readDicomHeader } from './readDicomHeader';
+import { ctChestSlice, generatedDir, pydicomDir, readBytes, robustnessDir, walkFiles } from '../../test/support/referenceTools';
+import { pydicomPython, runPydicom } from '../../test/support/pydicom';
 
 const PREFIX = 64 * 1024;
 const haveData = fs.existsSync(robustnessDir) && fs.existsSync(ctChestSlice);

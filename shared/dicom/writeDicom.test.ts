@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pydicomPython, readWithPydicom } from '../../test/fixtures/pydicomOracle';
 import { valueOffsets } from '../../test/fixtures/manyFiles';
 import { formatDs, tag, writeDicom, type DicomElement } from './writeDicom';
 import { newUid } from './uid';
+import { pydicomPython, readWithPydicom } from '../../test/support/pydicom';
 
 const hasDcmdump = spawnSync('dcmdump', ['--version']).status === 0;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-writeDicom-'));

@@ -10,8 +10,9 @@ import { DicomIndexService } from '../../electron/services/DicomIndexService';
 import { VolumeService } from '../../electron/services/VolumeService';
 import { WorkerPool } from '../../electron/services/WorkerPool';
 import { writeManyFiles } from '../fixtures/manyFiles';
-import { repoRoot, sharedDataDir } from '../support/referenceTools';
+import { measureDecodeTimes } from './decodeTimes';
 import { dcmdumpHeaderScan, pydicomHeaderScan, pydicomVolumeLoad, type PeerTiming } from './peers';
+import { repoRoot, sharedDataDir } from '../support/referenceTools';
 
 interface Row {
   task: string;
@@ -110,6 +111,10 @@ async function main(): Promise<void> {
     const generated = await timed(async () => writeManyFiles({ dir: many, count: 10_000 }));
     rows.push({ task: 'generate 10,000-file folder', tool: 'Lumen fixtures', seconds: generated.seconds });
     await benchIndex(pool, 'index 10,000 files', many, 3);
+
+    for (const d of await measureDecodeTimes()) {
+      rows.push({ task: `decode 512² slice: ${d.file.replace(/^ct_|\.dcm$/g, '')}`, tool: 'Lumen', seconds: d.medianMs / 1000, perSecond: `${d.medianMs.toFixed(1)} ms`, note: d.transferSyntax });
+    }
   } finally {
     await pool.destroy();
     fs.rmSync(scratch, { recursive: true, force: true });

@@ -5,7 +5,8 @@
  * ratios compare the work, not interpreter launch.
  */
 import { spawnSync } from 'node:child_process';
-import { hasTool, pydicomPython } from '../support/referenceTools';
+import { hasTool } from '../support/referenceTools';
+import { pydicomPython } from '../support/pydicom';
 
 export interface PeerTiming {
   seconds: number;
@@ -35,7 +36,7 @@ vol = np.stack([d.pixel_array.astype(np.float32) * float(d.RescaleSlope) + float
 print(json.dumps({"seconds": time.perf_counter() - t, "files": len(ds)}))
 `;
 
-function runPython(script: string, folder: string): PeerTiming | null {
+function runPydicom(script: string, folder: string): PeerTiming | null {
   const python = pydicomPython();
   if (!python) return null;
   const run = spawnSync(python, ['-c', script, folder], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -44,11 +45,11 @@ function runPython(script: string, folder: string): PeerTiming | null {
 }
 
 export function pydicomHeaderScan(folder: string): PeerTiming | null {
-  return runPython(PY_HEADER_SCAN, folder);
+  return runPydicom(PY_HEADER_SCAN, folder);
 }
 
 export function pydicomVolumeLoad(folder: string): PeerTiming | null {
-  return runPython(PY_VOLUME_LOAD, folder);
+  return runPydicom(PY_VOLUME_LOAD, folder);
 }
 
 /** `dcmdump -q -M +sd +r`: recursive header dump that skips long values (pixel data). */

@@ -1,10 +1,10 @@
 /**
- * Reference tools used as test oracles and benchmark peers (never runtime dependencies).
- * Debian's pydicom lives under the system python, which may not be the first `python3`
- * on PATH (pyenv shims), so look for an interpreter that can actually import it.
+ * Where the real test data lives, and the reference tools used as test oracles and
+ * benchmark peers (never runtime dependencies): dcmtk, GDCM, pydicom.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,21 +12,22 @@ export const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.
 /** `../shared/data` beside the checkout: real data nobody on the team wrote. */
 export const sharedDataDir = path.resolve(repoRoot, '../shared/data');
 export const hasSharedData = fs.existsSync(sharedDataDir);
+export const ctChestDir = path.join(sharedDataDir, 'ct-chest/dicom');
+export const ctChestSlice = path.join(ctChestDir, '000050.dcm');
+export const robustnessDir = path.join(sharedDataDir, 'dicom-robustness');
+export const generatedDir = path.join(robustnessDir, 'generated');
+export const pydicomDir = path.join(robustnessDir, 'pydicom-testfiles');
 
-let cachedPython: string | null | undefined;
+export function walkFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walkFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    .sort();
+}
 
-/** A python3 that imports pydicom and numpy, or null. */
-export function pydicomPython(): string | null {
-  if (cachedPython !== undefined) return cachedPython;
-  cachedPython = null;
-  for (const candidate of ['/usr/bin/python3', 'python3']) {
-    const probe = spawnSync(candidate, ['-c', 'import pydicom, numpy'], { encoding: 'utf8' });
-    if (probe.status === 0) {
-      cachedPython = candidate;
-      break;
-    }
-  }
-  return cachedPython;
+export function readBytes(file: string): Uint8Array {
+  const b = fs.readFileSync(file);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** True when `tool` runs from PATH (e.g. dcmdump, gdcmconv). */
@@ -34,11 +35,20 @@ export function hasTool(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).status === 0;
 }
 
-/** Runs a python snippet under the pydicom interpreter and parses its JSON stdout. */
-export function runPython<T>(script: string, args: string[] = []): T {
-  const python = pydicomPython();
-  if (!python) throw new Error('No python3 with pydicom and numpy (apt-get install python3-pydicom python3-numpy).');
-  const run = spawnSync(python, ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`python failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as T;
+function toNative(tool: string, args: (input: string, output: string) => string[], input: string): Uint8Array | undefined {
+  if (!hasTool(tool)) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-ref-'));
+  try {
+    const out = path.join(dir, 'native.dcm');
+    const r = spawnSync(tool, args(input, out), { encoding: 'utf8' });
+    if (r.status !== 0 || !fs.existsSync(out)) return undefined;
+    return new Uint8Array(fs.readFileSync(out));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
+
+/** The file decompressed to native Explicit VR Little Endian by GDCM, or undefined. */
+export const gdcmRaw = (input: string): Uint8Array | undefined => toNative('gdcmconv', (i, o) => ['--raw', i, o], input);
+/** The file decompressed by DCMTK's dcmdjpeg, or undefined. */
+export const dcmtkDecompressJpeg = (input: string): Uint8Array | undefined => toNative('dcmdjpeg', (i, o) => [i, o], input);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DicomReadError, HeaderNeedsMoreBytes } from '../../../shared/dicom/DicomReadError';
 import { readDicomHeader } from '../../../shared/dicom/readDicomHeader';
 import { decodeFrame } from './decodeFrame';
-import { generatedDir, pydicomDir, readBytes } from './testData';
+import { generatedDir, pydicomDir, readBytes } from '../../../test/support/referenceTools';
 
 /** Deterministic so a failure can be replayed. */
 function mulberry32(seed: number): () => number {

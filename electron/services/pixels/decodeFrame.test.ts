@@ -6,9 +6,8 @@ import { DicomReadError } from '../../../shared/dicom/DicomReadError';
 import { readDicomHeader } from '../../../shared/dicom/readDicomHeader';
 import { isEncapsulated } from '../../../shared/dicom/transferSyntax';
 import { decodeFrame } from './decodeFrame';
-import { pydicomPixels, pydicomPython } from './pydicomOracle';
-import { dcmtkDecompressJpeg, gdcmRaw, hasTool } from './referenceTools';
-import { ctChestSlice, generatedDir, pydicomDir, readBytes, robustnessDir, walkFiles } from './testData';
+import { ctChestSlice, dcmtkDecompressJpeg, gdcmRaw, generatedDir, hasTool, pydicomDir, readBytes, robustnessDir, walkFiles } from '../../../test/support/referenceTools';
+import { pydicomPixels, pydicomPython } from '../../../test/support/pydicom';
 
 const haveData = fs.existsSync(generatedDir) && fs.existsSync(pydicomDir);
 const gen = (name: string): string => path.join(generatedDir, name);

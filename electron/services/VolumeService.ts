@@ -1,0 +1,170 @@
+/**
+ * Loads a volume series into one SharedArrayBuffer-backed Float32Array in modality
+ * units (HU for CT), decoding slices in parallel in the worker pool, straight into the
+ * shared buffer. Every later reslice task reads that buffer without copying.
+ */
+import os from 'node:os';
+import { UserError } from '../../shared/contracts/UserError';
+import type { VolumeSliceRef } from '../../shared/contracts/workerTasks';
+import type { SeriesPlan } from '../../shared/dicom/SeriesPlan';
+import { formatBytes } from './formatBytes';
+import { resampleSlices } from './resampleSlices';
+import type { WorkerPool } from './WorkerPool';
+
+export interface LoadedVolume {
+  seriesUid: string;
+  modality: string;
+  /** [columns, rows, slices]. */
+  dimensions: [number, number, number];
+  /** [col mm, row mm, slice mm]. */
+  spacing: [number, number, number];
+  /** (i, j, k, 1) → LPS mm, row-major 4x4. */
+  ijkToLps: number[];
+  /** Slice-major, column fastest; backed by a SharedArrayBuffer. */
+  voxels: Float32Array;
+  range: [number, number];
+}
+
+export interface VolumeLoadOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: { done: number; total: number; stage: string }) => void;
+}
+
+export interface VolumeServiceOptions {
+  /** Largest total of loaded volumes, in bytes. Default: 40% of physical memory. */
+  budgetBytes?: number;
+}
+
+export class VolumeService {
+  readonly budgetBytes: number;
+  /** Loaded volumes, least recently used first. */
+  private readonly cache = new Map<string, LoadedVolume>();
+
+  constructor(
+    private readonly pool: WorkerPool,
+    options: VolumeServiceOptions = {},
+  ) {
+    this.budgetBytes = options.budgetBytes ?? Math.floor(0.4 * os.totalmem());
+  }
+
+  async load(plan: SeriesPlan, options: VolumeLoadOptions = {}): Promise<LoadedVolume> {
+    const uid = plan.summary.uid;
+    const cached = this.cache.get(uid);
+    if (cached) {
+      this.cache.delete(uid);
+      this.cache.set(uid, cached);
+      return cached;
+    }
+    const geometry = plan.geometry;
+    if (plan.summary.kind !== 'volume' || !geometry) {
+      throw new UserError('unsupported', `Series "${plan.summary.description || uid}" is not a stack of parallel slices, so it cannot be loaded as a volume.`);
+    }
+    const [columns, rows, slices] = geometry.dimensions;
+    const sourceSlices = plan.frames.length;
+    const resample = !geometry.uniformSpacing;
+    const bytes = 4 * columns * rows * (slices + (resample ? sourceSlices : 0));
+    if (bytes > this.budgetBytes) {
+      throw new UserError(
+        'too-large',
+        `This volume needs ${formatBytes(bytes)} of memory, more than Lumen's limit of ${formatBytes(this.budgetBytes)} on this computer.`,
+      );
+    }
+    this.evictFor(bytes);
+
+    const sliceLength = columns * rows;
+    const decoded = new SharedArrayBuffer(4 * sliceLength * sourceSlices);
+    const refs: VolumeSliceRef[] = plan.frames.map((f, slice) => ({
+      file: f.file,
+      frameIndex: f.frameIndex,
+      slice,
+      ...(f.rescale ? { rescale: f.rescale } : {}),
+    }));
+    const { min, max } = await this.decodeAll(refs, decoded, columns, rows, options);
+
+    let voxels: Float32Array = new Float32Array(decoded);
+    if (resample) {
+      // Uneven slice spacing: interpolate onto the evenly spaced grid ijkToLps describes.
+      voxels = resampleSlices(voxels, sliceLength, geometry.sliceOffsets, slices, geometry.spacing[2]);
+    }
+    const volume: LoadedVolume = {
+      seriesUid: uid,
+      modality: plan.summary.modality,
+      dimensions: [columns, rows, slices],
+      spacing: [...geometry.spacing],
+      ijkToLps: [...geometry.ijkToLps],
+      voxels,
+      range: [min, max],
+    };
+    this.cache.set(uid, volume);
+    return volume;
+  }
+
+  /** A loaded volume, if it is still in memory. */
+  get(seriesUid: string): LoadedVolume | undefined {
+    return this.cache.get(seriesUid);
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async decodeAll(
+    refs: VolumeSliceRef[],
+    voxels: SharedArrayBuffer,
+    columns: number,
+    rows: number,
+    { signal, onProgress }: VolumeLoadOptions,
+  ): Promise<{ min: number; max: number }> {
+    // Several chunks per worker balance uneven decode times; frames of one file stay
+    // together so a multi-frame file is read once per chunk.
+    const ordered = [...refs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.frameIndex - b.frameIndex));
+    const chunkCount = Math.min(ordered.length, this.pool.size * 4);
+    const chunkSize = Math.ceil(ordered.length / Math.max(1, chunkCount));
+    const chunks: VolumeSliceRef[][] = [];
+    for (let i = 0; i < ordered.length; i += chunkSize) chunks.push(ordered.slice(i, i + chunkSize));
+
+    const doneByChunk = new Array<number>(chunks.length).fill(0);
+    const total = refs.length;
+    onProgress?.({ done: 0, total, stage: 'decoding slices' });
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const results = await Promise.all(
+        chunks.map((slices, c) =>
+          this.pool
+            .run('dicom:decodeIntoVolume', { voxels, columns, rows, slices }, {
+              signal: controller.signal,
+              onProgress: (p) => {
+                doneByChunk[c] = p.done;
+                onProgress?.({ done: doneByChunk.reduce((a, b) => a + b, 0), total, stage: 'decoding slices' });
+              },
+            })
+            .catch((err: unknown) => {
+              // One failed chunk dooms the volume: stop the others now.
+              controller.abort();
+              throw err;
+            }),
+        ),
+      );
+      if (signal?.aborted) throw new UserError('cancelled', 'Loading was cancelled.');
+      // Progress travels on its own port and may trail the results: close the count here.
+      onProgress?.({ done: total, total, stage: 'decoding slices' });
+      return {
+        min: Math.min(...results.map((r) => r.min)),
+        max: Math.max(...results.map((r) => r.max)),
+      };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private evictFor(bytes: number): void {
+    let used = [...this.cache.values()].reduce((sum, v) => sum + v.voxels.byteLength, 0);
+    for (const [uid, volume] of this.cache) {
+      if (used + bytes <= this.budgetBytes) break;
+      this.cache.delete(uid);
+      used -= volume.voxels.byteLength;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Builds every main-process service and binds one handler per IPC channel. Plain
+ * Node: the Electron shell and the browser harness pass their own ShellAdapter and
+ * EventSink, and the same handlers serve both.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import packageJson from '../../package.json';
+import { UserError } from '../../shared/contracts/UserError';
+import { DicomIndexService } from './DicomIndexService';
+import { FrameService } from './FrameService';
+import type { EventSink, InvokeHandlers, ShellAdapter } from './InvokeHandlers';
+import { JobService } from './JobService';
+import { listFolder } from './listFolder';
+import { RecentFolders } from './RecentFolders';
+import { VolumeService } from './VolumeService';
+import { WorkerPool, type WorkerPoolOptions } from './WorkerPool';
+
+export interface LumenServicesOptions {
+  shell: ShellAdapter;
+  events: EventSink;
+  /** Overrides shell.stateDir (tests). */
+  stateDir?: string;
+  pool?: WorkerPoolOptions;
+  volumeBudgetBytes?: number;
+  log?: (message: string) => void;
+}
+
+export interface LumenServices {
+  pool: WorkerPool;
+  index: DicomIndexService;
+  volumes: VolumeService;
+  frames: FrameService;
+  jobs: JobService;
+  recent: RecentFolders;
+}
+
+export function createLumenServices(options: LumenServicesOptions): {
+  handlers: InvokeHandlers;
+  services: LumenServices;
+  dispose(): Promise<void>;
+} {
+  const { shell, events } = options;
+  const log = options.log ?? ((m: string) => console.error(m));
+  const pool = new WorkerPool(options.pool);
+  const index = new DicomIndexService(pool);
+  const volumes = new VolumeService(pool, options.volumeBudgetBytes === undefined ? {} : { budgetBytes: options.volumeBudgetBytes });
+  const frames = new FrameService(pool, index);
+  const jobs = new JobService(events, log);
+  const recent = new RecentFolders(options.stateDir ?? shell.stateDir);
+
+  const handlers: InvokeHandlers = {
+    'app:getInfo': () => ({
+      version: packageJson.version,
+      shell: shell.shell,
+      sampleFolder: shell.sampleFolder,
+      initialFolder: shell.initialFolder,
+    }),
+    'app:listRecentFolders': async () => ({ folders: await recent.list() }),
+    'dialog:pickFolder': async () => ({ folder: await shell.pickFolder() }),
+    'fs:listFolder': (req) => listFolder(req.folder),
+    'dicom:indexFolder': async (req) => {
+      const folder = path.resolve(req.folder);
+      const stat = await fs.promises.stat(folder).catch(() => null);
+      if (!stat) throw new UserError('not-found', `The folder ${folder} does not exist.`, folder);
+      if (!stat.isDirectory()) throw new UserError('not-found', `${folder} is a file, not a folder. Choose the folder that holds the DICOM files.`, folder);
+      const jobId = jobs.start('dicom:index', async (ctx) => {
+        const result = await index.index(folder, {
+          signal: ctx.signal,
+          onProgress: (p) => ctx.progress(p.done, p.total, p.stage),
+        });
+        await recent.add(folder).catch((err: unknown) => log(`[lumen] could not save recent folders: ${String(err)}`));
+        return result;
+      });
+      return { jobId };
+    },
+    'series:getThumbnail': (req) => frames.getThumbnail(req.seriesUid),
+    'series:getFrame': (req) => frames.getFrame(req.seriesUid, req.index),
+    'job:cancel': (req) => ({ cancelled: jobs.cancel(req.jobId) }),
+  };
+
+  return {
+    handlers,
+    services: { pool, index, volumes, frames, jobs, recent },
+    async dispose() {
+      await jobs.cancelAll();
+      volumes.clear();
+      await pool.destroy();
+    },
+  };
+}

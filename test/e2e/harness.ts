@@ -1,0 +1,85 @@
+/**
+ * Starts the real browser harness (`node out/node/webMain.js`) as a child process
+ * and Debian's Chromium through playwright-core, for the end-to-end specs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+export const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
+export const chestCtDir = path.join(sharedData, 'ct-chest', 'dicom');
+export const resultsDir = path.join(repoRoot, 'test-results');
+export const CHROMIUM = '/usr/bin/chromium';
+const webMain = path.join(repoRoot, 'out', 'node', 'webMain.js');
+
+export const harnessBuilt = fs.existsSync(webMain) && fs.existsSync(path.join(repoRoot, 'out', 'renderer', 'index.html'));
+export const chromiumInstalled = fs.existsSync(CHROMIUM);
+
+export interface Harness {
+  url: string;
+  origin: string;
+  token: string;
+  port: number;
+  stateDir: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Resolves once the harness printed its URL line; rejects with its output if it exits first. */
+export async function startHarness({ folder }: { folder?: string } = {}): Promise<Harness> {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-e2e-state-'));
+  const args = [webMain, '--port', '0', '--state-dir', stateDir, ...(folder ? ['--folder', folder] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`harness did not start within 20 s:\n${output}`)), 20_000);
+    const check = (): void => {
+      const match = /^Lumen web harness: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`harness exited with ${code}:\n${output}`));
+    });
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token')!,
+    port: Number(parsed.port),
+    stateDir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export function screenshotPath(name: string): string {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  return path.join(resultsDir, name);
+}

@@ -1,0 +1,288 @@
+/**
+ * The renderer end to end through the loopback harness: real services, the real
+ * contract over the WebSocket transport, Debian Chromium. Screenshots land in
+ * test-results/ to be looked at.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import NodeWebSocket from 'ws';
+import type { EventChannel } from '../../shared/contracts/ipc';
+import { decodeMessage } from '../../shared/contracts/wireFormat';
+import { invertAffine, transformPoint } from '../../shared/math/mat4';
+import { BODY_HU, MARKER_A, MARKER_HU } from '../fixtures/phantom';
+import { writeVolumePhantom, type VolumePhantomTruth } from '../fixtures/volumePhantom';
+import { chestCtDir, chromiumInstalled, harnessBuilt, launchChromium, screenshotPath, startHarness, type Harness } from './harness';
+
+const ready = harnessBuilt && chromiumInstalled;
+const reason = !harnessBuilt ? '(needs `npm run build`)' : !chromiumInstalled ? '(needs /usr/bin/chromium)' : '';
+
+/** Min, max and number of distinct grey levels of a canvas's red channel. */
+async function canvasStats(page: Page, selector: string): Promise<{ width: number; height: number; min: number; max: number; distinct: number }> {
+  return page.locator(selector).first().evaluate((canvas: HTMLCanvasElement) => {
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let min = 255;
+    let max = 0;
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) {
+      min = Math.min(min, data[i]!);
+      max = Math.max(max, data[i]!);
+      seen.add(data[i]!);
+    }
+    return { width: canvas.width, height: canvas.height, min, max, distinct: seen.size };
+  });
+}
+
+async function frameNumber(page: Page): Promise<{ n: number; of: number }> {
+  const text = (await page.getByTestId('frame-index').textContent()) ?? '';
+  const match = /(\d+) \/ (\d+)/.exec(text);
+  if (!match) throw new Error(`no frame number in "${text}"`);
+  return { n: Number(match[1]), of: Number(match[2]) };
+}
+
+async function newPage(browser: Browser, harness: Harness): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(harness.url);
+  return { page, problems };
+}
+
+describe.skipIf(!ready)(`web harness ${reason}`, () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  describe.skipIf(!fs.existsSync(chestCtDir))('on the chest CT (needs ../shared/data)', () => {
+    let harness: Harness;
+    let page: Page;
+    let problems: string[];
+    beforeAll(async () => {
+      harness = await startHarness({ folder: chestCtDir });
+      ({ page, problems } = await newPage(browser, harness));
+    });
+    afterAll(async () => {
+      await page?.close();
+      await harness?.stop();
+    });
+
+    it('(a) opens the folder given on the command line: one volume, 99 slices, a real thumbnail', async () => {
+      const card = page.getByTestId('series-card');
+      await card.first().waitFor({ timeout: 60_000 });
+      expect(await card.count()).toBe(1);
+      expect(await card.getByTestId('kind-badge').textContent()).toBe('volume');
+      expect(await card.getByTestId('frame-count').textContent()).toBe('99 slices');
+      expect(await card.getByTestId('series-geometry').textContent()).toContain('512×512');
+      await page.getByTestId('series-thumbnail').waitFor();
+      const thumb = await canvasStats(page, '[data-testid=series-thumbnail]');
+      expect(thumb.width).toBeGreaterThan(16);
+      expect(thumb.max - thumb.min).toBeGreaterThan(100); // air is dark, soft tissue and bone bright
+      expect(thumb.distinct).toBeGreaterThan(32);
+      expect(await page.getByTestId('current-folder').textContent()).toBe(chestCtDir);
+      expect(await page.getByTestId('recent-folder').first().textContent()).toContain(chestCtDir);
+      await page.screenshot({ path: screenshotPath('web-chest-browser.png') });
+    });
+
+    it('(d) previews the selected series: non-blank frame, wheel and arrow keys change the slice, HU under the cursor', async () => {
+      await page.getByTestId('series-card').first().click();
+      const canvas = page.getByTestId('preview-canvas');
+      await page.waitForFunction(() => /\/ 99/.test(document.querySelector('[data-testid=frame-index]')?.textContent ?? ''));
+      await page.waitForFunction(() => (document.querySelector('[data-testid=preview-canvas]') as HTMLCanvasElement | null)?.width === 512);
+      const stats = await canvasStats(page, '[data-testid=preview-canvas]');
+      expect(stats.max - stats.min).toBeGreaterThan(150);
+      expect(stats.distinct).toBeGreaterThan(64);
+
+      const before = await frameNumber(page);
+      expect(before.of).toBe(99);
+      const box = (await canvas.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.wheel(0, 120);
+      await expect.poll(async () => (await frameNumber(page)).n).toBe(before.n + 2);
+      await page.keyboard.press('ArrowUp');
+      await expect.poll(async () => (await frameNumber(page)).n).toBe(before.n + 1);
+      await page.keyboard.press('End');
+      await expect.poll(async () => (await frameNumber(page)).n).toBe(99);
+      await page.keyboard.press('Home');
+      await expect.poll(async () => (await frameNumber(page)).n).toBe(1);
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(async () => (await frameNumber(page)).n).toBe(2);
+
+      // Outside the body, at the image corner, is air (well below fat at about −100 HU).
+      await page.mouse.move(box.x + 3, box.y + 3);
+      await expect.poll(async () => page.getByTestId('hover-value').textContent()).toMatch(/HU/);
+      const air = Number(/(-?\d+(?:\.\d+)?)/.exec((await page.getByTestId('hover-value').textContent())!)![1]);
+      expect(air).toBeLessThan(-500);
+      expect(air).toBeGreaterThanOrEqual(-3100);
+
+      // Dragging right widens the window.
+      const widthBefore = Number(/W (\d+)/.exec((await page.getByTestId('window-level').textContent())!)![1]);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2, { steps: 4 });
+      await page.mouse.up();
+      const widthAfter = Number(/W (\d+)/.exec((await page.getByTestId('window-level').textContent())!)![1]);
+      expect(widthAfter).toBeGreaterThan(widthBefore);
+      await page.keyboard.press('r');
+      await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.55);
+      await page.keyboard.press('PageDown');
+      await page.keyboard.press('PageDown');
+      await page.keyboard.press('PageDown');
+      await page.keyboard.press('PageDown');
+      await expect.poll(async () => (await frameNumber(page)).n).toBe(42);
+      await page.screenshot({ path: screenshotPath('web-chest-preview.png') });
+
+      await page.keyboard.press('?');
+      await page.getByTestId('shortcuts-overlay').waitFor();
+      await page.screenshot({ path: screenshotPath('web-shortcuts.png') });
+      await page.keyboard.press('Escape');
+      await page.getByTestId('shortcuts-overlay').waitFor({ state: 'detached' });
+      expect(problems).toEqual([]);
+    });
+  });
+
+  describe('on a generated phantom', () => {
+    let harness: Harness;
+    let page: Page;
+    let problems: string[];
+    let parent: string;
+    let truth: VolumePhantomTruth;
+    const frames: { channel: EventChannel; payload: { jobId: string; kind?: string; done?: number; total?: number; ok?: boolean } }[] = [];
+
+    beforeAll(async () => {
+      parent = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-e2e-data-'));
+      truth = writeVolumePhantom({ dir: path.join(parent, 'phantom-axial'), seriesDescription: 'E2E phantom' });
+      fs.mkdirSync(path.join(parent, 'empty-folder'));
+      harness = await startHarness();
+      ({ page, problems } = await newPage(browser, harness));
+      // Watch the contract on the wire: decode every frame main sends.
+      page.on('websocket', (socket) =>
+        socket.on('framereceived', ({ payload }) => {
+          if (typeof payload === 'string') return;
+          const message = decodeMessage(new Uint8Array(payload));
+          if (message.kind === 'event') frames.push(message as never);
+        }),
+      );
+      await page.reload();
+      await page.getByTestId('open-folder').waitFor();
+    });
+    afterAll(async () => {
+      await page?.close();
+      await harness?.stop();
+      fs.rmSync(parent, { recursive: true, force: true });
+    });
+
+    it('(b) picks a folder with the in-app folder browser and gets the index through the contract', async () => {
+      await page.getByTestId('open-folder').click();
+      const dialog = page.getByTestId('folder-browser');
+      await dialog.waitFor();
+      await expect.poll(() => page.getByTestId('folder-path').inputValue()).not.toBe(''); // the first listing has landed
+      await page.getByTestId('folder-path').fill(parent);
+      await page.getByTestId('folder-go').click();
+      await page.locator(`[data-testid=folder-entry][data-path="${truth.dir}"]`).waitFor();
+      expect(await page.getByTestId('folder-entry').allTextContents()).toEqual(['▸empty-folder', '▸phantom-axial']);
+      await page.screenshot({ path: screenshotPath('web-folder-browser.png') });
+      await page.locator(`[data-testid=folder-entry][data-path="${truth.dir}"]`).click();
+      await expect.poll(() => page.getByTestId('folder-path').inputValue()).toBe(truth.dir);
+      await page.getByTestId('folder-open').click();
+      await dialog.waitFor({ state: 'detached' });
+
+      // Until the new index lands the previous folder (the bundled sample, if installed) stays on screen.
+      const card = page.locator(`[data-testid=series-card][data-series-uid="${truth.seriesInstanceUid}"]`);
+      await card.waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('series-card').count()).toBe(1);
+      expect(await card.getByTestId('kind-badge').textContent()).toBe('volume');
+      expect(await card.getByTestId('frame-count').textContent()).toBe('64 slices');
+      expect(await card.getByTestId('series-geometry').textContent()).toContain('96×96');
+
+      // The round trip on the wire: progress for the job, then one successful finish.
+      const finishes = frames.filter((f) => f.channel === 'job:onDidFinish' && (f.payload as { result?: { folder?: string } }).result?.folder === truth.dir);
+      expect(finishes).toHaveLength(1);
+      expect(finishes[0]!.payload.ok).toBe(true);
+      const jobId = finishes[0]!.payload.jobId;
+      const progress = frames.filter((f) => f.channel === 'job:onDidProgress' && f.payload.jobId === jobId);
+      expect(progress.length).toBeGreaterThan(0);
+      expect(frames.indexOf(progress[progress.length - 1]!)).toBeLessThan(frames.indexOf(finishes[0]!));
+    });
+
+    it('shows the phantom marker at its true position: 1000 HU at the marker centre, body HU elsewhere', async () => {
+      await page.locator(`[data-testid=series-card][data-series-uid="${truth.seriesInstanceUid}"]`).click();
+      await page.waitForFunction(() => /\/ 64/.test(document.querySelector('[data-testid=frame-index]')?.textContent ?? ''));
+      const lpsToIjk = invertAffine(truth.ijkToLps);
+      const [i, j, k] = transformPoint(lpsToIjk, MARKER_A).map(Math.round) as [number, number, number];
+      await page.getByTestId('frame-slider').fill(String(k));
+      await expect.poll(async () => (await frameNumber(page)).n).toBe(k + 1);
+      await page.waitForFunction(() => (document.querySelector('[data-testid=preview-canvas]') as HTMLCanvasElement | null)?.width === 96);
+      const box = (await page.getByTestId('preview-canvas').boundingBox())!;
+      const valueAt = async (column: number, row: number): Promise<number> => {
+        await page.mouse.move(box.x + ((column + 0.5) * box.width) / 96, box.y + ((row + 0.5) * box.height) / 96);
+        await expect.poll(async () => page.getByTestId('hover-value').textContent()).toContain(`(${column}, ${row})`);
+        return Number(/(-?\d+(?:\.\d+)?)/.exec((await page.getByTestId('hover-value').textContent())!)![1]);
+      };
+      expect(Math.abs((await valueAt(i, j)) - MARKER_HU)).toBeLessThanOrEqual(2);
+      // Mirrored across the image centre there is only body: a flipped display would fail here.
+      expect(Math.abs((await valueAt(95 - i, 95 - j)) - BODY_HU)).toBeLessThanOrEqual(2);
+      const stats = await canvasStats(page, '[data-testid=preview-canvas]');
+      expect(stats.max).toBe(255);
+      await page.screenshot({ path: screenshotPath('web-phantom-marker.png') });
+    });
+
+    it('(e) says clearly when a folder does not exist, and keeps working', async () => {
+      const missing = path.join(parent, 'no-such-folder');
+      await page.getByTestId('open-folder').click();
+      await page.getByTestId('folder-path').fill(missing);
+      await page.getByTestId('folder-go').click();
+      await expect.poll(async () => page.getByTestId('folder-browser-error').textContent()).toContain('does not exist');
+      await page.getByTestId('folder-path').fill(missing);
+      await page.getByTestId('folder-path').press('Enter');
+      const error = page.getByTestId('index-error');
+      await error.waitFor();
+      expect(await error.textContent()).toContain(`The folder ${missing} does not exist.`);
+      await page.screenshot({ path: screenshotPath('web-missing-folder.png') });
+
+      // An empty folder is not an error: it is indexed and says there is nothing to show.
+      await page.getByTestId('open-folder').click();
+      await page.getByTestId('folder-path').fill(path.join(parent, 'empty-folder'));
+      await page.getByTestId('folder-path').press('Enter');
+      await page.getByTestId('no-series').waitFor({ timeout: 30_000 });
+
+      // Still working: reopen the phantom from the recent-folders list.
+      await page.locator('[data-testid=recent-folder]', { hasText: 'phantom-axial' }).click();
+      await page.locator(`[data-testid=series-card][data-series-uid="${truth.seriesInstanceUid}"]`).waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('index-error').count()).toBe(0);
+      expect(await page.getByTestId('frame-count').textContent()).toBe('64 slices');
+      expect(problems).toEqual([]);
+    });
+
+    it('(c) refuses a wrong token: HTTP 403 for the page, and the WebSocket upgrade is refused', async () => {
+      expect((await fetch(`${harness.origin}/?token=not-the-token`)).status).toBe(403);
+      expect((await fetch(`${harness.origin}/`)).status).toBe(403);
+      const status = await new Promise<number>((resolve, reject) => {
+        const socket = new NodeWebSocket(`ws://127.0.0.1:${harness.port}/ipc?token=not-the-token`);
+        socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        socket.once('open', () => reject(new Error('a socket with a wrong token was accepted')));
+        socket.once('error', () => undefined);
+      });
+      expect(status).toBe(403);
+      // From a page too: the browser never gets an open socket.
+      const opened = await page.evaluate(
+        (url) =>
+          new Promise<boolean>((resolve) => {
+            const socket = new WebSocket(url);
+            socket.onopen = () => resolve(true);
+            socket.onerror = () => resolve(false);
+          }),
+        `ws://127.0.0.1:${harness.port}/ipc?token=not-the-token`,
+      );
+      expect(opened).toBe(false);
+    });
+  });
+});
