@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Browser end-to-end specs have their own config (test/e2e/vitest.config.ts).
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'test/fixtures/**/*.test.ts'],
+    include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'test/fixtures/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,
