@@ -54,8 +54,8 @@ describe.skipIf(!haveData)('readDicomHeader on real files (needs ../shared/data)
       const { file: _f, fileSize: _s, transferSyntaxUid: _t, rawDataSet: _r, lossyImageCompression: _l, sopInstanceUid: _u, ...rest } = h;
       return rest;
     };
-    const variants = fs.readdirSync(generatedDir).filter((f) => f.endsWith('.dcm') && !/missing_geometry|explicit_le/.test(f));
-    expect(variants.length).toBe(13);
+    const variants = fs.readdirSync(generatedDir).filter((f) => f.endsWith('.dcm') && !/missing_geometry|explicit_le|truncated/.test(f));
+    expect(variants.length).toBe(12);
     for (const f of variants) {
       const h = read(gen(f));
       const expected = comparable(ref);
@@ -69,6 +69,23 @@ describe.skipIf(!haveData)('readDicomHeader on real files (needs ../shared/data)
     expect(read(gen('ct_no_meta_implicit.dcm')).transferSyntaxUid).toBe('1.2.840.10008.1.2');
     expect(read(gen('ct_explicit_be.dcm')).transferSyntaxUid).toBe('1.2.840.10008.1.2.2');
     expect(read(gen('ct_deflated.dcm')).transferSyntaxUid).toBe('1.2.840.10008.1.2.1.99');
+  });
+
+  it('rejects a file cut short inside native pixel data from its header alone, saying by how much', () => {
+    const err = (() => {
+      try {
+        read(gen('ct_truncated_pixeldata.dcm'));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(DicomReadError);
+    // What is present is what the file holds after the pixel data element's header.
+    const size = fs.statSync(gen('ct_truncated_pixeldata.dcm')).size;
+    const match = /^pixel data truncated: expected 524288 bytes, found (\d+)$/.exec((err as DicomReadError).reason);
+    expect(match).not.toBeNull();
+    expect(Number(match?.[1])).toBeLessThan(size);
+    expect(Number(match?.[1])).toBeGreaterThan(size - 4096);
   });
 
   it('flags lossy compression from the transfer syntax or (0028,2110)', () => {
@@ -165,11 +182,12 @@ print(json.dumps({'ipp': ipp, 'iop': [float(x) for x in sh.PlaneOrientationSeque
       }
       expect(performance.now() - t0, f).toBeLessThan(2000);
     }
-    // Non-DICOM companions (README, json, dumps, gz, the script) and the one truncated
-    // RT plan are the only rejections.
-    const unexpected = rejected.filter((f) => (f.endsWith('.dcm') || f.startsWith('DICOMDIR')) && f !== 'rtplan_truncated.dcm');
+    // Non-DICOM companions (README, json, dumps, gz, the script) and the three truncated
+    // files are the only rejections.
+    const truncated = ['rtplan_truncated.dcm', 'MR_truncated.dcm', 'ct_truncated_pixeldata.dcm'];
+    const unexpected = rejected.filter((f) => (f.endsWith('.dcm') || f.startsWith('DICOMDIR')) && !truncated.includes(f));
     expect(unexpected).toEqual([]);
-    expect(rejected).toContain('rtplan_truncated.dcm');
+    expect(rejected).toEqual(expect.arrayContaining(truncated));
     expect(headers).toBeGreaterThan(140);
   });
 });

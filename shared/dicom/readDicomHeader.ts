@@ -9,7 +9,7 @@ import { ElementValues, parseDecimal } from './parse/ElementValues';
 import { functionalGroupGeometry, imagePlaneGeometry, mergeGeometry } from './parse/frameGeometry';
 import { openDataSet } from './parse/openDataSet';
 import type { OpenedDataSet } from './parse/openDataSet';
-import { isEncapsulated, isLossyTransferSyntax } from './transferSyntax';
+import { isEncapsulated, isLossyTransferSyntax, TransferSyntax } from './transferSyntax';
 
 const DICOMDIR_SOP_CLASS = '1.2.840.10008.1.3.10';
 const SHARED_GROUPS = 'x52009229';
@@ -150,7 +150,20 @@ function buildHeader(
     h.rescaleSlope = 1;
   }
   h.numberOfFrames = numberOfFrames(v, opened, h, perFrameGroups.length);
+  assertPixelDataFits(opened, h);
   return stripUndefined(h);
+}
+
+/**
+ * A file cut short inside native pixel data is caught here, from the header alone, so
+ * the indexer skips it with a reason instead of listing an image that cannot be shown.
+ */
+function assertPixelDataFits(opened: OpenedDataSet, h: DicomHeader): void {
+  const px = opened.pixelElement;
+  // Deflated offsets count inflated bytes, so they cannot be set against the file size.
+  if (!px || px.length === 0xffffffff || isEncapsulated(h.transferSyntaxUid) || h.transferSyntaxUid === TransferSyntax.Deflated) return;
+  const present = h.fileSize - px.dataOffset;
+  if (present < px.length) throw new DicomReadError(`pixel data truncated: expected ${px.length} bytes, found ${Math.max(0, present)}`);
 }
 
 /**
