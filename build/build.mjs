@@ -46,10 +46,8 @@ const external = [
 ];
 const isExternal = (id) => external.some((e) => id === e || id.startsWith(`${e}/`));
 
-async function buildNode() {
-  const entries = Object.fromEntries(
-    Object.entries(nodeEntries).filter(([, file]) => fs.existsSync(path.join(root, file))),
-  );
+/** A Node-side bundle (SSR mode: npm dependencies and built-ins stay external). */
+async function buildForNode({ input, outDir, format, entryFileNames, sourcemap }) {
   await build({
     configFile: false,
     root,
@@ -57,37 +55,32 @@ async function buildNode() {
     build: {
       ssr: true,
       target: 'node20',
-      outDir: path.join(out, 'node'),
+      outDir,
       emptyOutDir: true,
-      sourcemap: true,
+      sourcemap,
       rollupOptions: {
-        input: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, path.join(root, v)])),
+        input,
         external: isExternal,
-        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+        output: { format, entryFileNames, chunkFileNames: '[name]-[hash].js' },
       },
     },
   });
 }
 
+async function buildNode() {
+  const input = Object.fromEntries(
+    Object.entries(nodeEntries)
+      .filter(([, file]) => fs.existsSync(path.join(root, file)))
+      .map(([name, file]) => [name, path.join(root, file)]),
+  );
+  await buildForNode({ input, outDir: path.join(out, 'node'), format: 'es', entryFileNames: '[name].js', sourcemap: true });
+}
+
+/** Sandboxed preloads must be CommonJS. */
 async function buildPreload() {
   const entry = path.join(root, 'electron/preload/index.ts');
   if (!fs.existsSync(entry)) return;
-  await build({
-    configFile: false,
-    root,
-    logLevel: 'warn',
-    build: {
-      ssr: true,
-      target: 'node20',
-      outDir: path.join(out, 'preload'),
-      emptyOutDir: true,
-      rollupOptions: {
-        input: { index: entry },
-        external: isExternal,
-        output: { format: 'cjs', entryFileNames: '[name].cjs' },
-      },
-    },
-  });
+  await buildForNode({ input: { index: entry }, outDir: path.join(out, 'preload'), format: 'cjs', entryFileNames: '[name].cjs', sourcemap: false });
 }
 
 async function buildRenderer() {

@@ -45,21 +45,21 @@ export interface VolumeGeometry {
 }
 
 /** What the volume loader and thumbnails need to read a series' pixels, besides the frames. */
-export interface PixelFormat {
-  rows: number;
-  columns: number;
-  samplesPerPixel: number;
-  photometricInterpretation?: string;
-  bitsAllocated?: number;
-  bitsStored?: number;
-  pixelRepresentation?: number;
-  planarConfiguration?: number;
-  rescaleSlope: number;
-  rescaleIntercept: number;
-  windowCenter?: number;
-  windowWidth?: number;
-  transferSyntaxUid: string;
-}
+export type PixelFormat = Required<Pick<DicomHeader, 'rows' | 'columns'>> &
+  Pick<
+    DicomHeader,
+    | 'samplesPerPixel'
+    | 'photometricInterpretation'
+    | 'bitsAllocated'
+    | 'bitsStored'
+    | 'pixelRepresentation'
+    | 'planarConfiguration'
+    | 'rescaleSlope'
+    | 'rescaleIntercept'
+    | 'windowCenter'
+    | 'windowWidth'
+    | 'transferSyntaxUid'
+  >;
 
 /** Everything main keeps per series after indexing, to load and show it later. */
 export interface SeriesPlan {

@@ -9,6 +9,7 @@ import { DicomReadError } from './DicomReadError';
 import { openDataSet } from './parse/openDataSet';
 import type { OpenedDataSet } from './parse/openDataSet';
 import { isEncapsulated } from './transferSyntax';
+import { concatBytes } from '../bytes';
 
 export type FrameBytes =
   | { kind: 'native'; bytes: Uint8Array; bitOffset: number; littleEndian: boolean }
@@ -92,17 +93,6 @@ function readItems(bytes: Uint8Array, start: number): { bot: Uint8Array; fragmen
   return { bot: bot ?? new Uint8Array(0), fragments };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** JPEG / JPEG-LS SOI, JPEG 2000 SOC, or a JP2 signature box. */
 function startsFrame(b: Uint8Array): boolean {
   if (b.length < 2) return false;
@@ -119,9 +109,9 @@ function encapsulatedFrame(bytes: Uint8Array, start: number, frames: number, fra
     const from = view.getUint32(4 * frameIndex, true);
     const to = frameIndex + 1 < frames ? view.getUint32(4 * (frameIndex + 1), true) : Infinity;
     const parts = fragments.filter((f) => f.offset >= from && f.offset < to).map((f) => f.bytes);
-    if (parts.length > 0) return concat(parts);
+    if (parts.length > 0) return concatBytes(parts);
   }
-  if (frames === 1) return concat(fragments.map((f) => f.bytes));
+  if (frames === 1) return concatBytes(fragments.map((f) => f.bytes));
   if (fragments.length === frames) return fragments[frameIndex].bytes;
 
   // No usable offset table: a frame begins at each fragment that starts with a codestream marker.
@@ -133,5 +123,5 @@ function encapsulatedFrame(bytes: Uint8Array, start: number, frames: number, fra
   if (groups.length !== frames) {
     throw new DicomReadError(`the compressed pixel data holds ${groups.length} frames where ${frames} were declared`);
   }
-  return concat(groups[frameIndex]);
+  return concatBytes(groups[frameIndex]);
 }

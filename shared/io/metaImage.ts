@@ -9,7 +9,8 @@
 import type { Vec3 } from '../dicom/DicomHeader';
 import { affineFromAxes, decomposeAffine, originOf } from './affine';
 import { zlibDeflate, zlibInflate } from './gzip';
-import { concatBytes, formatNumber, littleEndianBytes, voxelsFromBytes } from './volumeBytes';
+import { formatNumber, littleEndianBytes, voxelsFromBytes } from './volumeBytes';
+import { concatBytes } from '../bytes';
 import { VolumeFileError, voxelTypeOf, type VolumeImage, type VoxelTypeName } from './VolumeImage';
 
 const MET_TYPES: Record<VoxelTypeName, string> = {

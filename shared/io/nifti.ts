@@ -10,7 +10,8 @@
 import type { Vec3 } from '../dicom/DicomHeader';
 import { affineFromAxes, decomposeAffine } from './affine';
 import { gunzip, gzip, isGzip } from './gzip';
-import { concatBytes, littleEndianBytes, voxelsFromBytes } from './volumeBytes';
+import { littleEndianBytes, voxelsFromBytes } from './volumeBytes';
+import { concatBytes } from '../bytes';
 import { VolumeFileError, voxelTypeOf, type VolumeImage, type VoxelTypeName } from './VolumeImage';
 
 const HEADER_SIZE = 348;

@@ -7,7 +7,8 @@
 import type { Vec3 } from '../dicom/DicomHeader';
 import { affineFromAxes, axis, originOf } from './affine';
 import { gunzip, gzip } from './gzip';
-import { concatBytes, formatNumber, littleEndianBytes, voxelsFromBytes } from './volumeBytes';
+import { formatNumber, littleEndianBytes, voxelsFromBytes } from './volumeBytes';
+import { concatBytes } from '../bytes';
 import { VolumeFileError, voxelTypeOf, type VolumeImage, type VoxelTypeName } from './VolumeImage';
 
 const NRRD_TYPES: Record<VoxelTypeName, string> = {

@@ -26,16 +26,6 @@ function swapped(bytes: Uint8Array, width: number): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Numbers in headers: the shortest text that reads back to the same double. */
 export function formatNumber(n: number): string {
   return Object.is(n, -0) ? '0' : String(n);

@@ -13,5 +13,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: false,
     pool: 'forks',
+    reporters: ['default', ['json', { outputFile: 'test-results/e2e.json' }]],
   },
 });
