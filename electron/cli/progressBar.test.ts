@@ -22,8 +22,9 @@ describe('progressBar', () => {
     bar.update('reading headers', 6, 10); // within 100 ms: throttled
     bar.update('reading headers', 10, 10); // the last step is always drawn
     expect(s.writes).toHaveLength(2);
-    expect(s.writes[0]).toMatch(/^\rreading headers  \[#{15}\.{15}\] 5\/10\u001b\[K$/);
-    expect(s.writes[1]).toMatch(/\[#{30}\] 10\/10/);
+    const eraseToEnd = '\u001b[K';
+    expect(s.writes[0]).toBe(`\r${'reading headers'.padEnd(16)} [${'#'.repeat(15)}${'.'.repeat(15)}] 5/10${eraseToEnd}`);
+    expect(s.writes[1]).toBe(`\r${'reading headers'.padEnd(16)} [${'#'.repeat(30)}] 10/10${eraseToEnd}`);
     bar.clear();
     expect(s.writes.at(-1)).toBe('\r\u001b[K');
   });
