@@ -14,6 +14,11 @@ export interface JobContext {
   progress(done: number, total: number, stage: string): void;
 }
 
+const JOB_LABELS: Record<JobKind, string> = {
+  'dicom:index': 'reading the folder',
+  'volume:load': 'loading the volume',
+};
+
 /** Progress events at most this often per job, except the first and the last. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -87,6 +92,6 @@ export class JobService {
     if (isCancellation(err)) return { code: 'cancelled', message: 'Cancelled.' };
     if (err instanceof UserError) return err.toPayload();
     this.log(`[lumen] job ${kind} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    return { code: 'internal', message: `Lumen could not finish ${kind === 'dicom:index' ? 'reading the folder' : kind}. The error was logged; please try again.` };
+    return { code: 'internal', message: `Lumen could not finish ${JOB_LABELS[kind]}. The error was logged; please try again.` };
   }
 }

@@ -4,6 +4,7 @@
  * shared buffer. Every later reslice task reads that buffer without copying.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { UserError } from '../../shared/contracts/UserError';
 import type { VolumeSliceRef } from '../../shared/contracts/workerTasks';
 import type { SeriesPlan } from '../../shared/dicom/SeriesPlan';
@@ -143,7 +144,7 @@ export class VolumeService {
             .catch((err: unknown) => {
               // One failed chunk dooms the volume: stop the others now.
               controller.abort();
-              throw err;
+              throw explainSliceFailure(err);
             }),
         ),
       );
@@ -167,4 +168,11 @@ export class VolumeService {
       used -= volume.voxels.byteLength;
     }
   }
+}
+
+/** A slice that cannot be read names its file: the user can find it, and knows the rest of the folder is fine. */
+function explainSliceFailure(err: unknown): unknown {
+  if (!(err instanceof UserError) || err.code !== 'unreadable') return err;
+  const where = err.detail ? ` ${path.basename(err.detail)}` : '';
+  return new UserError('unreadable', `The slice file${where} could not be read (${err.message}), so this series cannot be shown as a volume. Other series are not affected.`, err.detail);
 }

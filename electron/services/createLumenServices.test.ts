@@ -4,7 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventChannel, Events, JobFinish } from '../../shared/contracts/ipc';
 import { UserError } from '../../shared/contracts/UserError';
+import { invertAffine, transformPoint } from '../../shared/math/mat4';
+import { MARKER_A, MARKER_HU } from '../../test/fixtures/phantom';
 import { writeManyFiles } from '../../test/fixtures/manyFiles';
+import { writeVolumePhantom } from '../../test/fixtures/volumePhantom';
 import { dispatchInvoke } from '../transport/dispatchInvoke';
 import { createLumenServices } from './createLumenServices';
 import type { EventSink, ShellAdapter } from './InvokeHandlers';
@@ -66,8 +69,7 @@ describe('createLumenServices', () => {
     if (!started.ok) throw new Error(started.error.message);
     const { jobId } = started.value as { jobId: string };
     const finish = await sink.finished(jobId);
-    if (!finish.ok) throw new Error(finish.error.message);
-    expect(finish.kind).toBe('dicom:index');
+    if (!finish.ok || finish.kind !== 'dicom:index') throw new Error(JSON.stringify(finish));
     expect(finish.result.series).toHaveLength(20);
     const progress = sink.events.filter((e) => e.channel === 'job:onDidProgress' && (e.payload as { jobId: string }).jobId === jobId);
     expect(progress.length).toBeGreaterThan(0);
@@ -82,6 +84,35 @@ describe('createLumenServices', () => {
     expect(frame.ok && (frame.value as { pixels: Float32Array }).pixels).toBeInstanceOf(Float32Array);
     const unknown = await invoke('series:getFrame', { seriesUid: '9.9.9', index: 0 });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/Re-open/) } });
+  });
+
+  it('loads a volume as a job, then hands its voxels over once as int16 on the same grid', async () => {
+    const truth = writeVolumePhantom({ dir: path.join(tmp, 'phantom'), orientation: 'rotated', size: [48, 48, 40], spacing: [2, 2, 2.5] });
+    const indexed = (await lumen.handlers['dicom:indexFolder']({ folder: truth.dir })) as { jobId: string };
+    expect(await sink.finished(indexed.jobId)).toMatchObject({ ok: true });
+    const notLoaded = await invoke('volume:getVoxels', { seriesUid: truth.seriesInstanceUid });
+    expect(notLoaded).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/Open the series again/) } });
+
+    const started = await invoke('volume:load', { seriesUid: truth.seriesInstanceUid });
+    if (!started.ok) throw new Error(started.error.message);
+    const finish = await sink.finished((started.value as { jobId: string }).jobId);
+    if (!finish.ok || finish.kind !== 'volume:load') throw new Error(JSON.stringify(finish));
+    const info = finish.result;
+    expect(info).toMatchObject({ dimensions: [48, 48, 40], spacing: [2, 2, 2.5], voxelType: 'int16', modality: 'CT' });
+    info.ijkToLps.forEach((v, n) => expect(v).toBeCloseTo(truth.ijkToLps[n]!, 4));
+
+    const got = await invoke('volume:getVoxels', { seriesUid: truth.seriesInstanceUid });
+    if (!got.ok) throw new Error(got.error.message);
+    const { voxels } = got.value as { voxels: Int16Array };
+    expect(voxels).toBeInstanceOf(Int16Array);
+    expect(voxels.length).toBe(48 * 48 * 40);
+    const [i, j, k] = transformPoint(invertAffine(truth.ijkToLps), MARKER_A).map(Math.round) as [number, number, number];
+    expect(voxels[i + 48 * (j + 48 * k)]).toBe(MARKER_HU);
+  });
+
+  it('refuses a series that is not a volume, and an unknown one, with messages', async () => {
+    expect(await invoke('volume:load', { seriesUid: '9.9.9' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await invoke('volume:load', { seriesUid: '' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
   });
 
   it('keeps at most ten recent folders, newest first, in the state folder', async () => {

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import packageJson from '../../package.json';
+import type { VolumeInfo } from '../../shared/contracts/ipc';
 import { UserError } from '../../shared/contracts/UserError';
 import { DicomIndexService } from './DicomIndexService';
 import { FrameService } from './FrameService';
@@ -13,7 +14,8 @@ import type { EventSink, InvokeHandlers, ShellAdapter } from './InvokeHandlers';
 import { JobService } from './JobService';
 import { listFolder } from './listFolder';
 import { RecentFolders } from './RecentFolders';
-import { VolumeService } from './VolumeService';
+import { packVoxels, voxelTypeFor } from './packVoxels';
+import { VolumeService, type LoadedVolume } from './VolumeService';
 import { WorkerPool, type WorkerPoolOptions } from './WorkerPool';
 
 export interface LumenServicesOptions {
@@ -33,6 +35,18 @@ export interface LumenServices {
   frames: FrameService;
   jobs: JobService;
   recent: RecentFolders;
+}
+
+const voxelTypes = new WeakMap<LoadedVolume, VolumeInfo['voxelType']>();
+
+function volumeInfoOf(volume: LoadedVolume): VolumeInfo {
+  let voxelType = voxelTypes.get(volume);
+  if (!voxelType) {
+    voxelType = voxelTypeFor(volume.voxels, volume.range);
+    voxelTypes.set(volume, voxelType);
+  }
+  const { seriesUid, modality, dimensions, spacing, ijkToLps, range } = volume;
+  return { seriesUid, modality, dimensions, spacing, ijkToLps, range, voxelType };
 }
 
 export function createLumenServices(options: LumenServicesOptions): {
@@ -76,6 +90,22 @@ export function createLumenServices(options: LumenServicesOptions): {
     },
     'series:getThumbnail': (req) => frames.getThumbnail(req.seriesUid),
     'series:getFrame': (req) => frames.getFrame(req.seriesUid, req.index),
+    'volume:load': (req) => {
+      const plan = index.requirePlan(req.seriesUid);
+      const jobId = jobs.start('volume:load', async (ctx) => {
+        const volume = await volumes.load(plan, {
+          signal: ctx.signal,
+          onProgress: (p) => ctx.progress(p.done, p.total, p.stage),
+        });
+        return volumeInfoOf(volume);
+      });
+      return { jobId };
+    },
+    'volume:getVoxels': (req) => {
+      const volume = volumes.get(req.seriesUid);
+      if (!volume) throw new UserError('not-found', 'This volume is no longer in memory. Open the series again.');
+      return { seriesUid: volume.seriesUid, voxels: packVoxels(volume.voxels, volumeInfoOf(volume).voxelType) };
+    },
     'job:cancel': (req) => ({ cancelled: jobs.cancel(req.jobId) }),
   };
 

@@ -18,5 +18,9 @@ describe('parseWebHarnessArgs', () => {
     expect(() => parseWebHarnessArgs(['--port', '70000'])).toThrow(UsageError);
     expect(() => parseWebHarnessArgs(['--folder'])).toThrow(/needs a value/);
     expect(() => parseWebHarnessArgs(['--host', '0.0.0.0'])).toThrow(/Unknown option/);
+    expect(() => parseWebHarnessArgs(['--volume-limit-mb', '0'])).toThrow(/positive/);
+  });
+  it('reads a volume memory limit in MiB', () => {
+    expect(parseWebHarnessArgs(['--volume-limit-mb', '1.5'])).toEqual({ port: 0, volumeLimitMb: 1.5 });
   });
 });

@@ -8,13 +8,15 @@ export interface WebHarnessArgs {
   stateDir?: string;
   /** Folder of the built renderer; defaults to out/renderer under the app root. */
   staticRoot?: string;
+  /** Memory limit for loaded volumes, MiB; default 40% of physical memory. */
+  volumeLimitMb?: number;
 }
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const WEB_HARNESS_USAGE = 'usage: webMain [--port <P>] [--folder <F>] [--state-dir <D>] [--static <out/renderer>]';
+export const WEB_HARNESS_USAGE = 'usage: webMain [--port <P>] [--folder <F>] [--state-dir <D>] [--static <out/renderer>] [--volume-limit-mb <MiB>]';
 
 export function parseWebHarnessArgs(argv: readonly string[]): WebHarnessArgs {
   const args: WebHarnessArgs = { port: 0 };
@@ -43,6 +45,13 @@ export function parseWebHarnessArgs(argv: readonly string[]): WebHarnessArgs {
       case '--static':
         args.staticRoot = value();
         break;
+      case '--volume-limit-mb': {
+        const raw = value();
+        const mb = Number(raw);
+        if (!(mb > 0)) throw new UsageError(`--volume-limit-mb must be a positive number of MiB, got "${raw}".`);
+        args.volumeLimitMb = mb;
+        break;
+      }
       default:
         throw new UsageError(`Unknown option "${flag}". ${WEB_HARNESS_USAGE}`);
     }

@@ -42,7 +42,11 @@ async function main(): Promise<void> {
     initialFolder,
     sampleFolder,
   };
-  const services = createLumenServices({ shell, events: transport });
+  const services = createLumenServices({
+    shell,
+    events: transport,
+    ...(args.volumeLimitMb ? { volumeBudgetBytes: Math.round(args.volumeLimitMb * 1024 * 1024) } : {}),
+  });
   transport.serve(services.handlers);
 
   const port = await listenLoopback(server, args.port);

@@ -34,6 +34,9 @@ function inMemoryHandlers(transport: WebSocketTransport): InvokeHandlers {
       const pixels = new Float32Array(width * height).map((_, i) => i - 1024 + index);
       return { seriesUid, index, width, height, samplesPerPixel: 1, pixels, windowCenter: 40, windowWidth: 400, range: [-1024 + index, width * height - 1025 + index] };
     },
+    'volume:load': () => ({ jobId: 'j2' }),
+    // A 4 MiB int16 volume whose value is known everywhere: −32768 + n mod 65536.
+    'volume:getVoxels': ({ seriesUid }) => ({ seriesUid, voxels: Int16Array.from({ length: 1 << 21 }, (_, n) => (n & 0xffff) - 32768) }),
     'job:cancel': () => ({ cancelled: true }),
   };
 }
@@ -154,6 +157,11 @@ describe('WebSocket transport (loopback harness)', () => {
     });
     const thumb = await client.invoke('series:getThumbnail', { seriesUid: '1.2' });
     expect((thumb as { ok: true; value: { pixels: Uint8Array } }).value.pixels).toBeInstanceOf(Uint8Array);
+    const volume = await client.invoke('volume:getVoxels', { seriesUid: '1.2' });
+    const voxels = (volume as { ok: true; value: { voxels: Int16Array } }).value.voxels;
+    expect(voxels).toBeInstanceOf(Int16Array);
+    expect(voxels.length).toBe(1 << 21);
+    expect([voxels[0], voxels[65535], voxels[65536 + 40000]]).toEqual([-32768, 32767, 40000 - 32768]);
     client.socket.close();
   });
 

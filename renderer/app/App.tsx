@@ -3,6 +3,7 @@ import { observer } from 'mobx-react-lite';
 import { FolderBrowserDialog } from '../features/study-browser/FolderBrowserDialog';
 import { StudyBrowser } from '../features/study-browser/StudyBrowser';
 import { PreviewPane } from '../features/preview/PreviewPane';
+import { VolumeWorkspace } from '../features/three-up/VolumeWorkspace';
 import { ShortcutsOverlay } from '../features/shortcuts/ShortcutsOverlay';
 import { useStores } from './StoreContext';
 import { useFolderDrop } from './useFolderDrop';
@@ -39,7 +40,7 @@ export const App = observer(function App() {
       </header>
       <main className="workspace">
         <StudyBrowser />
-        <PreviewPane />
+        {study.selectedSeries?.kind === 'volume' ? <VolumeWorkspace view3d={null} /> : <PreviewPane />}
       </main>
       {layout.dropHover && (
         <div className="drop-overlay" data-testid="drop-overlay">

@@ -1,5 +1,6 @@
 /** Window-level keys; ignored while typing in a field so paths can contain "?". */
 import { useEffect } from 'react';
+import { viewerKeymap } from '../features/three-up/viewerKeymap';
 import type { RootStore } from '../stores/RootStore';
 
 const isTyping = (target: EventTarget | null): boolean =>
@@ -27,6 +28,19 @@ export function useGlobalShortcuts(store: RootStore): void {
         return;
       }
       if (layout.overlay !== 'none') return;
+      if (store.viewer.volume && study.selectedSeries?.kind === 'volume') {
+        const run = viewerKeymap(store.viewer)[event.shiftKey && event.key === 'Delete' ? 'Shift+Delete' : event.key.length === 1 ? event.key.toLowerCase() : event.key];
+        if (run) {
+          run();
+          event.preventDefault();
+          return;
+        }
+        if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
+          study.selectAdjacentSeries(event.key === 'ArrowLeft' ? -1 : 1);
+          event.preventDefault();
+        }
+        return;
+      }
       const frameSteps: Record<string, () => void> = {
         ArrowUp: () => preview.step(-1),
         ArrowDown: () => preview.step(1),

@@ -11,6 +11,8 @@ import { LayoutStore } from './LayoutStore';
 import { PreviewStore } from './PreviewStore';
 import { RecentFoldersStore } from './RecentFoldersStore';
 import { StudyStore } from './StudyStore';
+import { ViewerStore } from './ViewerStore';
+import { VolumeStore } from './VolumeStore';
 
 export class RootStore {
   readonly recentFolders: RecentFoldersStore;
@@ -18,6 +20,8 @@ export class RootStore {
   readonly preview: PreviewStore;
   readonly layout: LayoutStore;
   readonly folderBrowser: FolderBrowserStore;
+  readonly volumes: VolumeStore;
+  readonly viewer: ViewerStore;
   info: AppInfo | null = null;
   private readonly disposers: (() => void)[] = [];
 
@@ -27,15 +31,38 @@ export class RootStore {
     this.preview = new PreviewStore(client);
     this.layout = new LayoutStore();
     this.folderBrowser = new FolderBrowserStore(client);
+    this.volumes = new VolumeStore(client);
+    this.viewer = new ViewerStore();
     makeAutoObservable<RootStore, 'disposers'>(
       this,
-      { client: false, recentFolders: false, study: false, preview: false, layout: false, folderBrowser: false, info: observableRef, disposers: false },
+      {
+        client: false,
+        recentFolders: false,
+        study: false,
+        preview: false,
+        layout: false,
+        folderBrowser: false,
+        volumes: false,
+        viewer: false,
+        info: observableRef,
+        disposers: false,
+      },
       { autoBind: true },
     );
     this.disposers.push(
+      // Volumes open in the 3-up viewer; everything else in the frame viewer.
       reaction(
         () => this.study.selectedSeries,
-        (series) => this.preview.show(series),
+        (series) => {
+          const isVolume = series?.kind === 'volume';
+          this.preview.show(isVolume ? null : series);
+          if (isVolume) void this.volumes.open(series);
+          else this.volumes.close();
+        },
+      ),
+      reaction(
+        () => this.volumes.volume,
+        (volume) => this.viewer.setVolume(volume),
       ),
       client.on('app:onDidRequestOpenFolder', ({ folder }) => this.openFolder(folder)),
       client.on('app:onDidRequestShowShortcuts', () => this.layout.open('shortcuts')),
@@ -96,5 +123,6 @@ export class RootStore {
   dispose(): void {
     this.disposers.forEach((d) => d());
     this.study.dispose();
+    this.volumes.close();
   }
 }

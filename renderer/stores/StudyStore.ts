@@ -5,9 +5,11 @@
  * replaced whole, never edited, and must not become deep observables.
  */
 import { makeAutoObservable, observable, observableRef, runInAction } from 'mobx';
-import type { Events, JobId, Thumbnail } from '../../shared/contracts/ipc';
+import type { Thumbnail } from '../../shared/contracts/ipc';
+import { isCancellation } from '../../shared/contracts/UserError';
 import type { IndexResult, SeriesSummary } from '../../shared/dicom/SeriesSummary';
 import { messageOf, type LumenClient } from '../ipc/LumenClient';
+import { runJob } from '../ipc/runJob';
 import type { RecentFoldersStore } from './RecentFoldersStore';
 
 export type IndexStatus = 'idle' | 'indexing' | 'ready' | 'cancelled' | 'error';
@@ -20,8 +22,6 @@ export interface IndexProgress {
 
 export type ThumbnailState = { status: 'loading' } | { status: 'ready'; thumbnail: Thumbnail } | { status: 'error'; message: string };
 
-type JobEvent = { channel: 'job:onDidProgress'; payload: Events['job:onDidProgress'] } | { channel: 'job:onDidFinish'; payload: Events['job:onDidFinish'] };
-
 export class StudyStore {
   folder: string | null = null;
   status: IndexStatus = 'idle';
@@ -31,25 +31,18 @@ export class StudyStore {
   selectedSeriesUid: string | null = null;
   readonly thumbnails = observable.map<string, ThumbnailState>({}, { deep: false });
 
-  private jobId: JobId | null = null;
+  private indexing: AbortController | null = null;
   /** Bumped per openFolder, so a slow answer for an older request is ignored. */
   private openSeq = 0;
-  /** Job events can overtake the invoke's answer; keep them until the job id is known. */
-  private earlyEvents: JobEvent[] = [];
-  private readonly disposers: (() => void)[] = [];
 
   constructor(
     private readonly client: LumenClient,
     private readonly recent: RecentFoldersStore,
   ) {
-    makeAutoObservable<StudyStore, 'client' | 'recent' | 'jobId' | 'openSeq' | 'earlyEvents' | 'disposers'>(
+    makeAutoObservable<StudyStore, 'client' | 'recent' | 'indexing' | 'openSeq'>(
       this,
-      { client: false, recent: false, result: observableRef, progress: observableRef, jobId: false, openSeq: false, earlyEvents: false, disposers: false },
+      { client: false, recent: false, result: observableRef, progress: observableRef, indexing: false, openSeq: false },
       { autoBind: true },
-    );
-    this.disposers.push(
-      client.on('job:onDidProgress', (payload) => this.onJobEvent({ channel: 'job:onDidProgress', payload })),
-      client.on('job:onDidFinish', (payload) => this.onJobEvent({ channel: 'job:onDidFinish', payload })),
     );
   }
 
@@ -68,41 +61,34 @@ export class StudyStore {
   async openFolder(folder: string): Promise<void> {
     const trimmed = folder.trim();
     if (trimmed === '') return;
-    if (this.jobId && this.status === 'indexing') void this.cancel();
+    // A newer folder supersedes the one still indexing.
+    this.indexing?.abort();
     const seq = ++this.openSeq;
+    const indexing = new AbortController();
+    this.indexing = indexing;
     this.folder = trimmed;
     this.status = 'indexing';
     this.progress = { done: 0, total: 0, stage: 'Starting' };
     this.error = null;
-    this.jobId = null;
-    this.earlyEvents = [];
     try {
-      const { jobId } = await this.client.invoke('dicom:indexFolder', { folder: trimmed });
-      if (seq !== this.openSeq) {
-        void this.client.invoke('job:cancel', { jobId }).catch(() => undefined);
-        return;
-      }
-      runInAction(() => (this.jobId = jobId));
-      const early = this.earlyEvents.filter((e) => e.payload.jobId === jobId);
-      this.earlyEvents = [];
-      early.forEach((e) => this.onJobEvent(e));
+      const result = await runJob(this.client, 'dicom:index', () => this.client.invoke('dicom:indexFolder', { folder: trimmed }), {
+        signal: indexing.signal,
+        onProgress: (p) => seq === this.openSeq && runInAction(() => (this.progress = p)),
+      });
+      if (seq === this.openSeq) this.finishWith(result);
     } catch (err) {
       if (seq !== this.openSeq) return;
       runInAction(() => {
-        this.status = 'error';
-        this.error = messageOf(err);
+        this.status = isCancellation(err) ? 'cancelled' : 'error';
+        this.error = isCancellation(err) ? null : messageOf(err);
       });
+    } finally {
+      if (this.indexing === indexing) this.indexing = null;
     }
   }
 
-  async cancel(): Promise<void> {
-    const jobId = this.jobId;
-    if (!jobId || this.status !== 'indexing') return;
-    try {
-      await this.client.invoke('job:cancel', { jobId });
-    } catch (err) {
-      runInAction(() => (this.error = messageOf(err)));
-    }
+  cancel(): void {
+    if (this.status === 'indexing') this.indexing?.abort();
   }
 
   selectSeries(uid: string | null): void {
@@ -132,32 +118,7 @@ export class StudyStore {
   }
 
   dispose(): void {
-    this.disposers.forEach((d) => d());
-  }
-
-  private onJobEvent(event: JobEvent): void {
-    if (event.payload.kind !== 'dicom:index') return;
-    if (this.jobId === null) {
-      if (this.status === 'indexing') this.earlyEvents.push(event);
-      return;
-    }
-    if (event.payload.jobId !== this.jobId) return;
-    if (event.channel === 'job:onDidProgress') {
-      const { done, total, stage } = event.payload;
-      this.progress = { done, total, stage };
-      return;
-    }
-    const finish = event.payload;
-    this.jobId = null;
-    if (finish.ok) {
-      this.finishWith(finish.result as IndexResult);
-    } else if (finish.error.code === 'cancelled') {
-      this.status = 'cancelled';
-      this.error = null;
-    } else {
-      this.status = 'error';
-      this.error = finish.error.message;
-    }
+    this.indexing?.abort();
   }
 
   private finishWith(result: IndexResult): void {

@@ -56,10 +56,33 @@ export interface FramePixels {
   range: [number, number];
 }
 
-export type JobKind = 'dicom:index';
+/** A volume loaded in main, described without its voxels (those come from `volume:getVoxels`). */
+export interface VolumeInfo {
+  seriesUid: string;
+  modality: string;
+  /** [columns, rows, slices]. */
+  dimensions: [number, number, number];
+  /** [col mm, row mm, slice mm]. */
+  spacing: [number, number, number];
+  /** (i, j, k, 1) → LPS mm, row-major 4x4. */
+  ijkToLps: number[];
+  /** [min, max] in modality units. */
+  range: [number, number];
+  /** How `volume:getVoxels` will deliver the values: int16 when that loses nothing. */
+  voxelType: 'int16' | 'float32';
+}
+
+/** The voxels of a loaded volume, column fastest, then row, then slice. */
+export interface VolumeVoxels {
+  seriesUid: string;
+  voxels: Int16Array | Float32Array;
+}
+
+export type JobKind = 'dicom:index' | 'volume:load';
 
 export interface JobResults {
   'dicom:index': IndexResult;
+  'volume:load': VolumeInfo;
 }
 
 export type JobFinish =
@@ -77,6 +100,10 @@ export interface Invoke {
   'dicom:indexFolder': (req: { folder: string }) => { jobId: JobId };
   'series:getThumbnail': (req: { seriesUid: string }) => Thumbnail;
   'series:getFrame': (req: { seriesUid: string; index: number }) => FramePixels;
+  /** Starts loading a volume series in main; the result arrives as `job:onDidFinish` with kind 'volume:load'. */
+  'volume:load': (req: { seriesUid: string }) => { jobId: JobId };
+  /** The voxels of a volume `volume:load` finished, sent once to the renderer for its 3D texture and reslicing. */
+  'volume:getVoxels': (req: { seriesUid: string }) => VolumeVoxels;
   'job:cancel': (req: { jobId: JobId }) => { cancelled: boolean };
 }
 
@@ -117,6 +144,8 @@ const invokeChannelSet = {
   'dicom:indexFolder': true,
   'series:getThumbnail': true,
   'series:getFrame': true,
+  'volume:load': true,
+  'volume:getVoxels': true,
   'job:cancel': true,
 } as const satisfies Record<InvokeChannel, true>;
 

@@ -17,5 +17,7 @@ export const requestSchemas = {
   'dicom:indexFolder': z.object({ folder: folderPath }).strict(),
   'series:getThumbnail': z.object({ seriesUid }).strict(),
   'series:getFrame': z.object({ seriesUid, index: z.number().int().min(0).max(1_000_000) }).strict(),
+  'volume:load': z.object({ seriesUid }).strict(),
+  'volume:getVoxels': z.object({ seriesUid }).strict(),
   'job:cancel': z.object({ jobId: z.string().min(1).max(128) }).strict(),
 } satisfies { [C in InvokeChannel]: z.ZodType<InvokeRequest<C>> };

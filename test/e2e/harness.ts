@@ -30,9 +30,9 @@ export interface Harness {
 }
 
 /** Resolves once the harness printed its URL line; rejects with its output if it exits first. */
-export async function startHarness({ folder }: { folder?: string } = {}): Promise<Harness> {
+export async function startHarness({ folder, volumeLimitMb }: { folder?: string; volumeLimitMb?: number } = {}): Promise<Harness> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-e2e-state-'));
-  const args = [webMain, '--port', '0', '--state-dir', stateDir, ...(folder ? ['--folder', folder] : [])];
+  const args = [webMain, '--port', '0', '--state-dir', stateDir, ...(folder ? ['--folder', folder] : []), ...(volumeLimitMb ? ['--volume-limit-mb', String(volumeLimitMb)] : [])];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));

@@ -2,7 +2,7 @@
 import { observer } from 'mobx-react-lite';
 import { useEffect, useRef } from 'react';
 import { useStores } from '../../app/StoreContext';
-import { greyToRgba } from '../preview/windowLevel';
+import { greyToRgba } from '../../viewers/windowLevel';
 
 export const SeriesThumbnail = observer(function SeriesThumbnail({ seriesUid, isImage }: { seriesUid: string; isImage: boolean }) {
   const { study } = useStores();

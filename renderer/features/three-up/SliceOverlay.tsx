@@ -1,0 +1,118 @@
+/**
+ * Everything drawn over a slice image: crosshair lines for the other two planes,
+ * rulers, orientation letters, slice position, window/level, scale bar and the probe.
+ * An observer component: it re-renders on state changes, the image underneath does not.
+ */
+import { observer } from 'mobx-react-lite';
+import { cross, dot, type Vec3 } from '../../../shared/math/vec3';
+import type { SliceViewState } from '../../stores/SliceViewState';
+import { rulerLengthMm, type Ruler, type ViewerStore } from '../../stores/ViewerStore';
+import { directionLetters, niceLengthMm, SLICE_ORIENTATIONS, VIEW_BASES, type SliceOrientation } from '../../viewers/slice/sliceGeometry';
+import { formatMm, ORIENTATION_COLOURS, ORIENTATION_NAMES } from './viewLabels';
+
+/** Crosshair lines leave this many pixels clear around the centre, so the point itself stays visible. */
+const CROSSHAIR_GAP = 10;
+
+export const SliceOverlay = observer(function SliceOverlay({ view, viewer }: { view: SliceViewState; viewer: ViewerStore }) {
+  const { width, height } = view.transform;
+  const probe = viewer.probe?.view === view.orientation ? viewer.probe : null;
+  const rulers = [...viewer.rulers, ...(viewer.draftRuler ? [viewer.draftRuler] : [])].filter(
+    (r) => r.view === view.orientation && Math.abs(view.distanceFromPlane(r.start)) < view.step / 2,
+  );
+  const labels = view.labels;
+  return (
+    <div className="slice-overlay">
+      <svg className="slice-overlay-svg" width={width} height={height} aria-hidden="true">
+        {SLICE_ORIENTATIONS.filter((o) => o !== view.orientation).map((other) => (
+          <CrosshairLine key={other} view={view} other={other} centre={viewer.crosshair} />
+        ))}
+        {rulers.map((r) => (
+          <RulerGlyph key={r.id} view={view} ruler={r} />
+        ))}
+      </svg>
+      <div className="orient orient-left" data-testid="orient-left">{labels.left}</div>
+      <div className="orient orient-right" data-testid="orient-right">{labels.right}</div>
+      <div className="orient orient-top" data-testid="orient-top">{labels.top}</div>
+      <div className="orient orient-bottom" data-testid="orient-bottom">{labels.bottom}</div>
+      <div className="corner corner-tl">
+        <div className="view-name" style={{ color: ORIENTATION_COLOURS[view.orientation] }}>{ORIENTATION_NAMES[view.orientation]}</div>
+        <div data-testid="slice-position">{positionText(view)}</div>
+        <div className="muted" data-testid="slice-number">
+          {view.sliceNumber} / {view.sliceCount}
+        </div>
+      </div>
+      <div className="corner corner-bl" data-testid="view-window">
+        W {Math.round(viewer.windowWidth)} L {Math.round(viewer.windowCenter)}
+        {view.zoom !== 1 && <span className="muted"> · {view.zoom.toFixed(2)}×</span>}
+      </div>
+      {probe && (
+        <div className="corner corner-tr" data-testid="probe">
+          <div data-testid="probe-value">{probe.value === null ? 'outside the volume' : `${formatValue(probe.value)} ${viewer.volume?.modality === 'CT' ? 'HU' : ''}`}</div>
+          <div className="muted" data-testid="probe-position">
+            {probe.lps.map((c) => c.toFixed(1)).join(', ')} mm
+          </div>
+        </div>
+      )}
+      <ScaleBar view={view} />
+    </div>
+  );
+});
+
+function formatValue(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+}
+
+/** "S 12.0 mm": the plane's distance from the patient origin along the view normal. */
+function positionText(view: SliceViewState): string {
+  const n = view.basis.normal;
+  const d = view.depth;
+  const letter = directionLetters(d >= 0 ? n : [-n[0], -n[1], -n[2]]);
+  return `${letter} ${formatMm(Math.abs(d))}`;
+}
+
+const CrosshairLine = observer(function CrosshairLine({ view, other, centre }: { view: SliceViewState; other: SliceOrientation; centre: Vec3 }) {
+  // The other plane cuts this one along normal × otherNormal, through the crosshair.
+  const dir = cross(view.basis.normal, VIEW_BASES[other].normal);
+  const [cx, cy] = view.toScreen(centre);
+  const along: [number, number] = [dot(dir, view.basis.right), dot(dir, view.basis.down)];
+  const len = Math.hypot(along[0], along[1]);
+  if (len < 1e-6) return null;
+  const ux = along[0] / len;
+  const uy = along[1] / len;
+  const far = view.transform.width + view.transform.height;
+  const colour = ORIENTATION_COLOURS[other];
+  return (
+    <g data-testid={`crosshair-${other}`} stroke={colour} strokeWidth={1} opacity={0.85}>
+      <line x1={cx - ux * far} y1={cy - uy * far} x2={cx - ux * CROSSHAIR_GAP} y2={cy - uy * CROSSHAIR_GAP} />
+      <line x1={cx + ux * CROSSHAIR_GAP} y1={cy + uy * CROSSHAIR_GAP} x2={cx + ux * far} y2={cy + uy * far} />
+    </g>
+  );
+});
+
+const RulerGlyph = observer(function RulerGlyph({ view, ruler }: { view: SliceViewState; ruler: Ruler }) {
+  const [x1, y1] = view.toScreen(ruler.start);
+  const [x2, y2] = view.toScreen(ruler.end);
+  const label = `${rulerLengthMm(ruler).toFixed(1)} mm`;
+  return (
+    <g className="ruler" data-testid="ruler">
+      <line x1={x1} y1={y1} x2={x2} y2={y2} />
+      <circle cx={x1} cy={y1} r={3} />
+      <circle cx={x2} cy={y2} r={3} />
+      <text x={x2 + 8} y={y2 - 8} data-testid="ruler-length">
+        {label}
+      </text>
+    </g>
+  );
+});
+
+const ScaleBar = observer(function ScaleBar({ view }: { view: SliceViewState }) {
+  const { width, mmPerPixel } = view.transform;
+  const mm = niceLengthMm(width * 0.25 * mmPerPixel);
+  if (!(mm > 0)) return null;
+  return (
+    <div className="scale-bar" data-testid="scale-bar" data-mm={mm}>
+      <div className="scale-bar-line" style={{ width: mm / mmPerPixel }} />
+      <div>{formatMm(mm)}</div>
+    </div>
+  );
+});

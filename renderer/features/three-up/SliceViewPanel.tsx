@@ -1,0 +1,139 @@
+/**
+ * One slice view: the canvas (drawn by SliceViewport through reactions), its overlay,
+ * and the mouse: left button = the active tool, middle = pan, right = window/level,
+ * wheel = scroll slices (Ctrl+wheel zooms), double click = maximise.
+ */
+import { observer } from 'mobx-react-lite';
+import { useEffect, useRef, type PointerEvent as ReactPointerEvent } from 'react';
+import type { SliceViewState } from '../../stores/SliceViewState';
+import type { ToolId, ViewerStore } from '../../stores/ViewerStore';
+import type { RendererVolume } from '../../viewers/RendererVolume';
+import { registerPerfProbe } from '../../viewers/perfProbe';
+import { SliceViewport } from '../../viewers/slice/SliceViewport';
+import { SliceOverlay } from './SliceOverlay';
+
+/** Wheel distance per slice: one notch of a mouse wheel (~100) is one slice; touchpads accumulate. */
+const WHEEL_PER_SLICE = 100;
+/** Window/level change per dragged pixel, as a fraction of the current width. */
+const WINDOW_DRAG_RATE = 1 / 256;
+
+interface Drag {
+  tool: ToolId;
+  x: number;
+  y: number;
+  startX: number;
+  startY: number;
+}
+
+export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, volume }: { view: SliceViewState; viewer: ViewerStore; volume: RendererVolume }) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const drag = useRef<Drag | null>(null);
+  const wheel = useRef(0);
+  const orientation = view.orientation;
+
+  useEffect(() => {
+    const viewport = new SliceViewport(canvasRef.current!, view, viewer, volume);
+    const unregister = registerPerfProbe(`slice:${orientation}`, () => ({ ...viewport.timings }));
+    return () => {
+      unregister();
+      viewport.dispose();
+    };
+  }, [view, viewer, volume, orientation]);
+
+  useEffect(() => {
+    const host = hostRef.current!;
+    const observer = new ResizeObserver(([entry]) => entry && view.setSize(entry.contentRect.width, entry.contentRect.height));
+    observer.observe(host);
+    // React's onWheel is passive; a non-passive listener lets the page not scroll.
+    const onWheel = (e: WheelEvent): void => {
+      e.preventDefault();
+      const rect = host.getBoundingClientRect();
+      if (e.ctrlKey || e.metaKey) {
+        view.zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
+        return;
+      }
+      wheel.current += e.deltaMode === 1 ? e.deltaY * 33 : e.deltaY;
+      const steps = Math.trunc(wheel.current / WHEEL_PER_SLICE) || (Math.abs(wheel.current) >= WHEEL_PER_SLICE / 2 ? Math.sign(wheel.current) : 0);
+      if (steps !== 0) {
+        wheel.current = 0;
+        viewer.setActiveView(orientation);
+        view.scroll(-steps);
+      }
+    };
+    host.addEventListener('wheel', onWheel, { passive: false });
+    return () => {
+      observer.disconnect();
+      host.removeEventListener('wheel', onWheel);
+    };
+  }, [view, viewer, orientation]);
+
+  const local = (e: ReactPointerEvent): [number, number] => {
+    const rect = hostRef.current!.getBoundingClientRect();
+    return [e.clientX - rect.left, e.clientY - rect.top];
+  };
+
+  const onPointerDown = (e: ReactPointerEvent<HTMLDivElement>): void => {
+    const [x, y] = local(e);
+    viewer.setActiveView(orientation);
+    const tool: ToolId = e.button === 1 ? 'pan' : e.button === 2 ? 'windowLevel' : e.shiftKey ? 'pan' : viewer.tool;
+    e.currentTarget.setPointerCapture(e.pointerId);
+    drag.current = { tool, x, y, startX: x, startY: y };
+    if (tool === 'crosshair') viewer.setCrosshair(view.toWorld(x, y));
+    if (tool === 'ruler') viewer.beginRuler(orientation, view.toWorld(x, y));
+  };
+
+  const onPointerMove = (e: ReactPointerEvent<HTMLDivElement>): void => {
+    const [x, y] = local(e);
+    viewer.setProbe(orientation, view.toWorld(x, y));
+    const d = drag.current;
+    if (!d) return;
+    const dx = x - d.x;
+    const dy = y - d.y;
+    d.x = x;
+    d.y = y;
+    switch (d.tool) {
+      case 'crosshair':
+        viewer.setCrosshair(view.toWorld(x, y));
+        break;
+      case 'ruler':
+        viewer.dragRuler(view.toWorld(x, y));
+        break;
+      case 'pan':
+        view.panBy(dx, dy);
+        break;
+      case 'zoom':
+        view.zoomAt(Math.exp(-dy * 0.01), d.startX, d.startY);
+        break;
+      case 'windowLevel': {
+        const rate = Math.max(1, viewer.windowWidth) * WINDOW_DRAG_RATE;
+        viewer.setWindow(viewer.windowCenter + dy * rate, viewer.windowWidth + dx * rate);
+        break;
+      }
+    }
+  };
+
+  const onPointerUp = (): void => {
+    if (drag.current?.tool === 'ruler') viewer.endRuler();
+    drag.current = null;
+  };
+
+  return (
+    <div
+      ref={hostRef}
+      className={`slice-view tool-${viewer.tool}${viewer.activeView === orientation ? ' is-active' : ''}`}
+      data-testid={`view-${orientation}`}
+      data-view={orientation}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      onPointerCancel={onPointerUp}
+      onPointerLeave={() => viewer.setProbe(orientation, null)}
+      onDoubleClick={() => viewer.toggleMaximised(orientation)}
+      onContextMenu={(e) => e.preventDefault()}
+    >
+      <canvas ref={canvasRef} className="slice-canvas" data-testid={`canvas-${orientation}`} />
+      <SliceOverlay view={view} viewer={viewer} />
+    </div>
+  );
+});

@@ -1,0 +1,57 @@
+/**
+ * The selected volume series: loading progress with Cancel, a clear message when it
+ * cannot be shown (too large, undecodable), or the toolbar and the 3-up grid.
+ */
+import { observer } from 'mobx-react-lite';
+import type { ReactNode } from 'react';
+import { useStores } from '../../app/StoreContext';
+import { ThreeUpLayout } from './ThreeUpLayout';
+import { ViewerToolbar } from './ViewerToolbar';
+import './threeUp.css';
+
+export const VolumeWorkspace = observer(function VolumeWorkspace({ view3d }: { view3d: ReactNode }) {
+  const { volumes, viewer } = useStores();
+  const volume = viewer.volume;
+  if (volumes.status === 'loading' || (volumes.status === 'ready' && !volume)) {
+    const { done, total, stage } = volumes.progress;
+    const fraction = total > 0 ? done / total : 0;
+    return (
+      <section className="workspace-message" data-testid="volume-loading">
+        <div className="message-card">
+          <div className="message-title">Loading {volumes.series?.description || 'volume'}…</div>
+          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
+            <div className="progress-fill" style={{ width: `${Math.round(fraction * 100)}%` }} />
+          </div>
+          <div className="muted">
+            {stage} {total > 0 ? `${done} / ${total}` : ''}
+          </div>
+          <button className="btn" data-testid="cancel-volume" onClick={volumes.cancel}>
+            Cancel
+          </button>
+        </div>
+      </section>
+    );
+  }
+  if (volumes.status === 'error' || volumes.status === 'cancelled') {
+    return (
+      <section className="workspace-message" data-testid="volume-error">
+        <div className="message-card">
+          <div className="message-title">{volumes.status === 'cancelled' ? 'Loading was cancelled.' : 'This series cannot be shown.'}</div>
+          {volumes.error && <div data-testid="volume-error-text">{volumes.error}</div>}
+          {volumes.series && (
+            <button className="btn" data-testid="retry-volume" onClick={() => volumes.series && void volumes.open(volumes.series)}>
+              Try again
+            </button>
+          )}
+        </div>
+      </section>
+    );
+  }
+  if (!volume) return null;
+  return (
+    <section className="volume-workspace" data-testid="volume-workspace">
+      <ViewerToolbar viewer={viewer} />
+      <ThreeUpLayout viewer={viewer} volume={volume} view3d={view3d} />
+    </section>
+  );
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { reslicePlane, sampleVolume, type VoxelGrid } from './reslicePlane';
+
+/** f(i, j, k) = 3i − 2j + 5k + 7: trilinear interpolation reproduces a linear field exactly. */
+const linear = (i: number, j: number, k: number): number => 3 * i - 2 * j + 5 * k + 7;
+
+function linearGrid(nx: number, ny: number, nz: number): VoxelGrid {
+  const voxels = new Float32Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) voxels[i + nx * (j + ny * k)] = linear(i, j, k);
+  return { dimensions: [nx, ny, nz], voxels };
+}
+
+describe('reslicePlane', () => {
+  const grid = linearGrid(20, 16, 12);
+
+  it('reproduces a linear field exactly on an oblique plane (trilinear)', () => {
+    // Columns step along (0.6, 0.3, 0.2), rows along (−0.1, 0.5, 0.4), from (2.2, 1.7, 1.1).
+    const sliceToIjk = [0.6, -0.1, 0, 2.2, 0.3, 0.5, 0, 1.7, 0.2, 0.4, 0, 1.1, 0, 0, 0, 1];
+    const { pixels, inside } = reslicePlane(grid, { columns: 20, rows: 15, sliceToIjk, interpolation: 'linear', background: -1000 });
+    expect(inside).toBe(300);
+    for (let r = 0; r < 15; r++) {
+      for (let c = 0; c < 20; c++) {
+        const i = 2.2 + 0.6 * c - 0.1 * r;
+        const j = 1.7 + 0.3 * c + 0.5 * r;
+        const k = 1.1 + 0.2 * c + 0.4 * r;
+        expect(pixels[c + 20 * r]).toBeCloseTo(linear(i, j, k), 3);
+      }
+    }
+  });
+
+  it('nearest takes the voxel whose centre is closest', () => {
+    expect(sampleVolume(grid, [3.4, 7.6, 2.49], 'nearest')).toBe(linear(3, 8, 2));
+    expect(sampleVolume(grid, [19.4, 15.4, 11.4], 'nearest')).toBe(linear(19, 15, 11));
+    expect(sampleVolume(grid, [-0.4, 0, 0], 'nearest')).toBe(linear(0, 0, 0));
+  });
+
+  it('marks pixels outside [−0.5, n − 0.5] with the background and a 0 in the mask', () => {
+    // One row along i from −2 to 21: indices −2, −1 and 20, 21 fall outside.
+    const sliceToIjk = [1, 0, 0, -2, 0, 1, 0, 3, 0, 0, 0, 4, 0, 0, 0, 1];
+    const mask = new Uint8Array(24);
+    const { pixels, inside } = reslicePlane(grid, { columns: 24, rows: 1, sliceToIjk, interpolation: 'linear', background: -2048, mask });
+    expect(inside).toBe(20);
+    expect([pixels[0], pixels[1], pixels[22], pixels[23]]).toEqual([-2048, -2048, -2048, -2048]);
+    expect(Array.from(mask)).toEqual([0, 0, ...new Array<number>(20).fill(1), 0, 0]);
+    expect(pixels[2]).toBe(linear(0, 3, 4));
+    expect(pixels[21]).toBe(linear(19, 3, 4));
+  });
+
+  it('clamps to the edge voxel within the outer half voxel, and handles a single-slice volume', () => {
+    expect(sampleVolume(grid, [-0.5, 2, 3], 'linear')).toBeCloseTo(linear(0, 2, 3), 4);
+    expect(sampleVolume(grid, [19.5, 2, 3], 'linear')).toBeCloseTo(linear(19, 2, 3), 4);
+    const flat = linearGrid(5, 4, 1);
+    expect(sampleVolume(flat, [1.5, 2.25, 0.3], 'linear')).toBeCloseTo(linear(1.5, 2.25, 0), 4);
+    expect(sampleVolume(flat, [1.5, 2.25, 0.6], 'linear')).toBeNaN();
+  });
+
+  it('rejects an output buffer that is too small', () => {
+    expect(() => reslicePlane(grid, { columns: 4, rows: 4, sliceToIjk: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], interpolation: 'nearest', background: 0, out: new Float32Array(8) })).toThrow(RangeError);
+  });
+});
