@@ -34,11 +34,14 @@ export const App = observer(function App() {
             web harness
           </span>
         )}
+        <button className="btn" data-testid="toggle-sidebar" onClick={layout.toggleSidebar} title="Show or hide the study browser (B)" aria-pressed={!layout.sidebarHidden}>
+          {layout.sidebarHidden ? 'Show series' : 'Hide series'}
+        </button>
         <button className="btn btn-icon" data-testid="show-shortcuts" onClick={() => layout.open('shortcuts')} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
         </button>
       </header>
-      <main className="workspace">
+      <main className={`workspace${layout.sidebarHidden ? ' sidebar-hidden' : ''}`}>
         <StudyBrowser />
         {study.selectedSeries?.kind === 'volume' ? <VolumeWorkspace view3d={null} /> : <PreviewPane />}
       </main>

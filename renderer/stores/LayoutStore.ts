@@ -15,6 +15,8 @@ export class LayoutStore {
   notice: Notice | null = null;
   /** True while something is dragged over the window. */
   dropHover = false;
+  /** The study browser folded away, giving the viewers the whole width. */
+  sidebarHidden = false;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -31,6 +33,10 @@ export class LayoutStore {
 
   close(): void {
     this.overlay = 'none';
+  }
+
+  toggleSidebar(): void {
+    this.sidebarHidden = !this.sidebarHidden;
   }
 
   setDropHover(hover: boolean): void {

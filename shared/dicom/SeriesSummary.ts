@@ -31,6 +31,23 @@ export interface SeriesSummary {
   frameOfReferenceUid?: string;
   /** Volumes only: maps homogeneous voxel indices (i=column, j=row, k=slice, 1) to LPS mm, row-major 4x4. */
   ijkToLps?: number[];
+  /**
+   * X-ray angiography (rotational runs, cine, images): the C-arm angles of every frame
+   * in display order, where every frame's primary angle is known (see frameAngles.ts).
+   */
+  frameAngles?: FrameAngles;
+  /** Multi-frame series: nominal time between frames in ms (Frame Time or Frame Time Vector). */
+  frameTimeMs?: number;
+}
+
+/**
+ * Per-frame C-arm angles in degrees, as DICOM defines them (PS3.3 C.8.7.5.1.2):
+ * primary > 0 is LAO, < 0 RAO; secondary > 0 is CRA, < 0 CAU.
+ */
+export interface FrameAngles {
+  primaryDeg: number[];
+  /** Absent when some frame's secondary angle is unknown. */
+  secondaryDeg?: number[];
 }
 
 export interface SkippedFile {

@@ -7,6 +7,7 @@ import type { DicomHeader } from './DicomHeader';
 import type { IndexResult, PatientNode, SeriesSummary, SkippedFile, StudyNode } from './SeriesSummary';
 import type { FrameRef, PixelFormat, SeriesPlan } from './SeriesPlan';
 import { classifySeries } from './classifySeries';
+import { nominalFrameTimeMs, seriesFrameAngles, type SeriesFrameAngles } from './frameAngles';
 import { expandFrames, type ResolvedFrame } from './frameGeometry';
 import { folderOf, groupSeries, type SeriesGroup } from './groupSeries';
 import {
@@ -129,6 +130,10 @@ function planSeries(group: SeriesGroup): SeriesPlan {
   }
   const lossy = lossyWarning(headers);
   if (lossy) warnings.push(lossy);
+  // Projections and cine are shown frame by frame with their C-arm angle and timing.
+  const frameAngles: SeriesFrameAngles = kind === 'volume' || kind === 'non-image' ? { warnings: [] } : seriesFrameAngles(frames);
+  warnings.push(...frameAngles.warnings);
+  const frameTimeMs = kind === 'volume' || kind === 'non-image' ? undefined : nominalFrameTimeMs(representative);
 
   const summary: SeriesSummary = {
     uid: group.uid,
@@ -150,6 +155,8 @@ function planSeries(group: SeriesGroup): SeriesPlan {
     frameOfReferenceUid: nonEmpty(representative.frameOfReferenceUid),
   };
   if (geometry) summary.ijkToLps = geometry.ijkToLps;
+  if (frameAngles.angles) summary.frameAngles = frameAngles.angles;
+  if (frameTimeMs !== undefined) summary.frameTimeMs = frameTimeMs;
 
   const plan: SeriesPlan = {
     summary,

@@ -13,7 +13,8 @@ const XRAY_ANGIO_SOP_CLASSES = new Set([
   '1.2.840.10008.5.1.4.1.1.12.2.1', // Enhanced XRF Image
 ]);
 
-function isXray(h: DicomHeader): boolean {
+/** X-ray angiography or radiofluoroscopy, classic or enhanced: the C-arm images. */
+export function isXray(h: DicomHeader): boolean {
   const modality = h.modality?.trim().toUpperCase();
   return modality === 'XA' || modality === 'XRF' || (h.sopClassUid !== undefined && XRAY_ANGIO_SOP_CLASSES.has(h.sopClassUid));
 }

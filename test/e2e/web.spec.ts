@@ -11,8 +11,6 @@ import type { Browser, Page } from 'playwright-core';
 import NodeWebSocket from 'ws';
 import type { EventChannel } from '../../shared/contracts/ipc';
 import { decodeMessage } from '../../shared/contracts/wireFormat';
-import { invertAffine, transformPoint } from '../../shared/math/mat4';
-import { BODY_HU, MARKER_A, MARKER_HU } from '../fixtures/phantom';
 import { writeVolumePhantom, type VolumePhantomTruth } from '../fixtures/volumePhantom';
 import { chestCtDir, chromiumInstalled, harnessBuilt, launchChromium, screenshotPath, startHarness, type Harness } from './harness';
 
@@ -33,13 +31,6 @@ async function canvasStats(page: Page, selector: string): Promise<{ width: numbe
     }
     return { width: canvas.width, height: canvas.height, min, max, distinct: seen.size };
   });
-}
-
-async function frameNumber(page: Page): Promise<{ n: number; of: number }> {
-  const text = (await page.getByTestId('frame-index').textContent()) ?? '';
-  const match = /(\d+) \/ (\d+)/.exec(text);
-  if (!match) throw new Error(`no frame number in "${text}"`);
-  return { n: Number(match[1]), of: Number(match[2]) };
 }
 
 async function newPage(browser: Browser, harness: Harness): Promise<{ page: Page; problems: string[] }> {
@@ -92,53 +83,54 @@ describe.skipIf(!ready)(`web harness ${reason}`, () => {
       await page.screenshot({ path: screenshotPath('web-chest-browser.png') });
     });
 
-    it('(d) previews the selected series: non-blank frame, wheel and arrow keys change the slice, HU under the cursor', async () => {
+    it('(d) opens the volume in the 3-up viewer: non-blank slices, wheel and keys scroll, HU under the cursor, right drag windows', async () => {
       await page.getByTestId('series-card').first().click();
-      const canvas = page.getByTestId('preview-canvas');
-      await page.waitForFunction(() => /\/ 99/.test(document.querySelector('[data-testid=frame-index]')?.textContent ?? ''));
-      await page.waitForFunction(() => (document.querySelector('[data-testid=preview-canvas]') as HTMLCanvasElement | null)?.width === 512);
-      const stats = await canvasStats(page, '[data-testid=preview-canvas]');
-      expect(stats.max - stats.min).toBeGreaterThan(150);
-      expect(stats.distinct).toBeGreaterThan(64);
+      await page.getByTestId('volume-workspace').waitFor({ timeout: 30_000 });
+      const sliceNumber = async (): Promise<{ n: number; of: number }> => {
+        const [n, of] = ((await page.locator('[data-testid=view-axial] [data-testid=slice-number]').textContent()) ?? '').split(' / ').map(Number);
+        return { n: n!, of: of! };
+      };
+      await expect.poll(sliceNumber).toEqual({ n: 50, of: 99 });
+      for (const view of ['axial', 'coronal', 'sagittal']) {
+        const stats = await canvasStats(page, `[data-testid=canvas-${view}]`);
+        expect(stats.max - stats.min, view).toBeGreaterThan(150);
+        expect(stats.distinct, view).toBeGreaterThan(64);
+      }
 
-      const before = await frameNumber(page);
-      expect(before.of).toBe(99);
-      const box = (await canvas.boundingBox())!;
+      const axial = page.getByTestId('view-axial');
+      const box = (await axial.boundingBox())!;
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.mouse.wheel(0, 120);
-      await expect.poll(async () => (await frameNumber(page)).n).toBe(before.n + 2);
+      await page.mouse.wheel(0, 100);
+      await expect.poll(async () => (await sliceNumber()).n).toBe(49);
       await page.keyboard.press('ArrowUp');
-      await expect.poll(async () => (await frameNumber(page)).n).toBe(before.n + 1);
+      await expect.poll(async () => (await sliceNumber()).n).toBe(50);
       await page.keyboard.press('End');
-      await expect.poll(async () => (await frameNumber(page)).n).toBe(99);
+      await expect.poll(async () => (await sliceNumber()).n).toBe(99);
       await page.keyboard.press('Home');
-      await expect.poll(async () => (await frameNumber(page)).n).toBe(1);
-      await page.keyboard.press('ArrowDown');
-      await expect.poll(async () => (await frameNumber(page)).n).toBe(2);
+      await expect.poll(async () => (await sliceNumber()).n).toBe(1);
+      await page.keyboard.press('PageUp');
+      await expect.poll(async () => (await sliceNumber()).n).toBe(11);
 
-      // Outside the body, at the image corner, is air (well below fat at about −100 HU).
-      await page.mouse.move(box.x + 3, box.y + 3);
-      await expect.poll(async () => page.getByTestId('hover-value').textContent()).toMatch(/HU/);
-      const air = Number(/(-?\d+(?:\.\d+)?)/.exec((await page.getByTestId('hover-value').textContent())!)![1]);
+      // Outside the body, near the image corner, is air (well below fat at about −100 HU).
+      await page.keyboard.press('r');
+      await page.mouse.move(box.x + box.width * 0.5, box.y + 12);
+      const probe = page.locator('[data-testid=view-axial] [data-testid=probe-value]');
+      await expect.poll(async () => probe.textContent()).toMatch(/HU$/);
+      const air = Number(/(-?\d+(?:\.\d+)?)/.exec((await probe.textContent())!)![1]);
       expect(air).toBeLessThan(-500);
       expect(air).toBeGreaterThanOrEqual(-3100);
 
-      // Dragging right widens the window.
-      const widthBefore = Number(/W (\d+)/.exec((await page.getByTestId('window-level').textContent())!)![1]);
+      // Dragging right with the right button widens the window.
+      const widthOf = async (): Promise<number> => Number(/W (\d+)/.exec((await page.locator('[data-testid=view-axial] [data-testid=view-window]').textContent())!)![1]);
+      const widthBefore = await widthOf();
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.mouse.down();
+      await page.mouse.down({ button: 'right' });
       await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2, { steps: 4 });
-      await page.mouse.up();
-      const widthAfter = Number(/W (\d+)/.exec((await page.getByTestId('window-level').textContent())!)![1]);
-      expect(widthAfter).toBeGreaterThan(widthBefore);
+      await page.mouse.up({ button: 'right' });
+      expect(await widthOf()).toBeGreaterThan(widthBefore);
       await page.keyboard.press('r');
-      await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.55);
-      await page.keyboard.press('PageDown');
-      await page.keyboard.press('PageDown');
-      await page.keyboard.press('PageDown');
-      await page.keyboard.press('PageDown');
-      await expect.poll(async () => (await frameNumber(page)).n).toBe(42);
-      await page.screenshot({ path: screenshotPath('web-chest-preview.png') });
+      expect(await widthOf()).toBe(400);
+      await page.screenshot({ path: screenshotPath('web-chest-three-up.png') });
 
       await page.keyboard.press('?');
       await page.getByTestId('shortcuts-overlay').waitFor();
@@ -211,28 +203,6 @@ describe.skipIf(!ready)(`web harness ${reason}`, () => {
       const progress = frames.filter((f) => f.channel === 'job:onDidProgress' && f.payload.jobId === jobId);
       expect(progress.length).toBeGreaterThan(0);
       expect(frames.indexOf(progress[progress.length - 1]!)).toBeLessThan(frames.indexOf(finishes[0]!));
-    });
-
-    it('shows the phantom marker at its true position: 1000 HU at the marker centre, body HU elsewhere', async () => {
-      await page.locator(`[data-testid=series-card][data-series-uid="${truth.seriesInstanceUid}"]`).click();
-      await page.waitForFunction(() => /\/ 64/.test(document.querySelector('[data-testid=frame-index]')?.textContent ?? ''));
-      const lpsToIjk = invertAffine(truth.ijkToLps);
-      const [i, j, k] = transformPoint(lpsToIjk, MARKER_A).map(Math.round) as [number, number, number];
-      await page.getByTestId('frame-slider').fill(String(k));
-      await expect.poll(async () => (await frameNumber(page)).n).toBe(k + 1);
-      await page.waitForFunction(() => (document.querySelector('[data-testid=preview-canvas]') as HTMLCanvasElement | null)?.width === 96);
-      const box = (await page.getByTestId('preview-canvas').boundingBox())!;
-      const valueAt = async (column: number, row: number): Promise<number> => {
-        await page.mouse.move(box.x + ((column + 0.5) * box.width) / 96, box.y + ((row + 0.5) * box.height) / 96);
-        await expect.poll(async () => page.getByTestId('hover-value').textContent()).toContain(`(${column}, ${row})`);
-        return Number(/(-?\d+(?:\.\d+)?)/.exec((await page.getByTestId('hover-value').textContent())!)![1]);
-      };
-      expect(Math.abs((await valueAt(i, j)) - MARKER_HU)).toBeLessThanOrEqual(2);
-      // Mirrored across the image centre there is only body: a flipped display would fail here.
-      expect(Math.abs((await valueAt(95 - i, 95 - j)) - BODY_HU)).toBeLessThanOrEqual(2);
-      const stats = await canvasStats(page, '[data-testid=preview-canvas]');
-      expect(stats.max).toBe(255);
-      await page.screenshot({ path: screenshotPath('web-phantom-marker.png') });
     });
 
     it('(e) says clearly when a folder does not exist, and keeps working', async () => {

@@ -1,53 +1,98 @@
 /**
- * A simple, solid frame viewer for the selected series: wheel or arrow keys change
- * frame, dragging sets window (horizontal) and level (vertical), and the value under
- * the cursor is shown in modality units. The 3-up vtk.js viewer replaces it later.
+ * The frame viewer for series that are not volumes: rotational projection runs, cine
+ * loops and single images. The image fills the stage with the classic corner overlays
+ * (series, window/level, value under the cursor); multi-frame series get a scrubber and
+ * a transport row (cine play, frame rate, loop); a projection run gets a banner that
+ * leads to reconstruction. Wheel and keys step through frames (useFrameViewerKeys).
  */
 import { observer } from 'mobx-react-lite';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStores } from '../../app/StoreContext';
+import type { PreviewStore } from '../../stores/PreviewStore';
 import { KIND_LABELS } from '../study-browser/seriesLabels';
-import { windowFrameToRgba } from './windowLevel';
+import { positionerAngleLabel } from './angleLabel';
+import { CineControls } from './CineControls';
+import { FrameCanvas } from './FrameCanvas';
+import { FrameScrubber } from './FrameScrubber';
+import { ProjectionCallToAction } from './ProjectionCallToAction';
+import { useFrameViewerKeys } from './useFrameViewerKeys';
+import './preview.css';
 
 /** Wheel distance (pixels) per frame step; one notch of a mouse wheel is ~100. */
 const WHEEL_PIXELS_PER_FRAME = 60;
 
+const valueText = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+
+const HoverValue = observer(function HoverValue({ preview }: { preview: PreviewStore }) {
+  const hover = preview.hover;
+  const unit = preview.series?.modality === 'CT' ? 'HU' : '';
+  return (
+    <div className="overlay overlay-br" data-testid="hover-value">
+      {hover ? `${hover.values.map(valueText).join(' / ')}${unit ? ` ${unit}` : ''} · (${hover.column}, ${hover.row})` : ''}
+    </div>
+  );
+});
+
+const WindowLevel = observer(function WindowLevel({ preview }: { preview: PreviewStore }) {
+  return (
+    <div className="overlay overlay-bl" data-testid="window-level">
+      W {Math.round(preview.windowWidth)} · L {Math.round(preview.windowCenter)}
+    </div>
+  );
+});
+
+/** In place of the image when the frame on screen cannot be decoded; the controls stay. */
+const FrameProblem = observer(function FrameProblem({ preview }: { preview: PreviewStore }) {
+  const error = preview.error;
+  if (!error) return null;
+  const what = preview.frameCount > 1 ? `Frame ${preview.index + 1} cannot be shown` : 'This image cannot be shown';
+  return (
+    <div className="frame-problem" role="alert" data-testid="preview-error">
+      <strong>{what}</strong>
+      <span>{error.charAt(0).toUpperCase() + error.slice(1)}</span>
+      {preview.frameCount > 1 && <span className="muted">The other frames are not affected: step on with ← →.</span>}
+    </div>
+  );
+});
+
+const Spinner = observer(function Spinner({ preview }: { preview: PreviewStore }) {
+  return preview.loading ? <span className="spinner preview-spinner" aria-label="Loading frame" data-testid="frame-loading" /> : null;
+});
+
+/** Single images: their angle (if any) where a multi-frame series has its transport row. */
+const SingleImageInfo = observer(function SingleImageInfo({ preview }: { preview: PreviewStore }) {
+  const angles = preview.angles;
+  return (
+    <div className="overlay overlay-tr">
+      <div data-testid="frame-index">Image 1 / 1</div>
+      {angles && <div data-testid="frame-angle">{positionerAngleLabel(angles.primaryDeg, angles.secondaryDeg)}</div>}
+    </div>
+  );
+});
+
 export const PreviewPane = observer(function PreviewPane() {
-  const { preview } = useStores();
+  const store = useStores();
+  const { preview } = store;
   // A callback ref in state: the stage mounts only once a series is selected, and the effects must follow it.
-  const [container, setContainer] = useState<HTMLDivElement | null>(null);
-  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [stage, setStage] = useState<HTMLDivElement | null>(null);
   const [box, setBox] = useState({ width: 0, height: 0 });
-  const frame = preview.frame;
   const series = preview.series;
+  const isFrameSeries = series !== null && series.kind !== 'volume' && series.kind !== 'non-image';
+  useFrameViewerKeys(store, isFrameSeries);
 
   // Track the available area so the image fits it with its aspect ratio.
   useEffect(() => {
-    if (!container) return;
+    if (!stage) return;
     const observer = new ResizeObserver(([entry]) => {
       if (entry) setBox({ width: entry.contentRect.width, height: entry.contentRect.height });
     });
-    observer.observe(container);
+    observer.observe(stage);
     return () => observer.disconnect();
-  }, [container]);
-
-  // Redraw on new pixels or window/level.
-  const { windowCenter, windowWidth } = preview;
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas || !frame) return;
-    if (canvas.width !== frame.width) canvas.width = frame.width;
-    if (canvas.height !== frame.height) canvas.height = frame.height;
-    const context = canvas.getContext('2d');
-    if (!context) return;
-    const image = context.createImageData(frame.width, frame.height);
-    windowFrameToRgba(frame.pixels, frame.samplesPerPixel, windowCenter, windowWidth, image.data);
-    context.putImageData(image, 0, 0);
-  }, [frame, windowCenter, windowWidth]);
+  }, [stage]);
 
   // Native, non-passive wheel listener: React's is passive and cannot stop page scroll.
   useEffect(() => {
-    if (!container) return;
+    if (!stage) return;
     let carry = 0;
     const onWheel = (event: WheelEvent): void => {
       event.preventDefault();
@@ -59,43 +104,9 @@ export const PreviewPane = observer(function PreviewPane() {
         preview.step(steps);
       }
     };
-    container.addEventListener('wheel', onWheel, { passive: false });
-    return () => container.removeEventListener('wheel', onWheel);
-  }, [container, preview]);
-
-  const scale = frame ? Math.min(box.width / frame.width, box.height / frame.height) : 1;
-  const drag = useRef<{ x: number; y: number; center: number; width: number } | null>(null);
-
-  const sampleAt = (event: React.PointerEvent<HTMLCanvasElement>): void => {
-    if (!frame || scale <= 0) return;
-    const rect = event.currentTarget.getBoundingClientRect();
-    const column = Math.floor(((event.clientX - rect.left) / rect.width) * frame.width);
-    const row = Math.floor(((event.clientY - rect.top) / rect.height) * frame.height);
-    if (column < 0 || row < 0 || column >= frame.width || row >= frame.height) {
-      preview.setHover(null);
-      return;
-    }
-    const at = (row * frame.width + column) * frame.samplesPerPixel;
-    preview.setHover({ column, row, values: Array.from(frame.pixels.subarray(at, at + frame.samplesPerPixel)) });
-  };
-
-  const onPointerDown = (event: React.PointerEvent<HTMLCanvasElement>): void => {
-    if (event.button !== 0) return;
-    event.currentTarget.setPointerCapture(event.pointerId);
-    drag.current = { x: event.clientX, y: event.clientY, center: preview.windowCenter, width: preview.windowWidth };
-  };
-  const onPointerMove = (event: React.PointerEvent<HTMLCanvasElement>): void => {
-    const start = drag.current;
-    if (start && frame) {
-      // One screen pixel moves the window by ~1/400 of the frame's value range (≥ 1 unit).
-      const sensitivity = Math.max(1, (frame.range[1] - frame.range[0]) / 400);
-      preview.setWindow(start.center + (event.clientY - start.y) * sensitivity, start.width + (event.clientX - start.x) * sensitivity);
-    }
-    sampleAt(event);
-  };
-  const endDrag = (): void => {
-    drag.current = null;
-  };
+    stage.addEventListener('wheel', onWheel, { passive: false });
+    return () => stage.removeEventListener('wheel', onWheel);
+  }, [stage, preview]);
 
   if (!series) {
     return (
@@ -105,60 +116,38 @@ export const PreviewPane = observer(function PreviewPane() {
     );
   }
 
-  const unit = series.modality === 'CT' ? 'HU' : '';
-  const hover = preview.hover;
+  if (series.kind === 'non-image') {
+    return (
+      <section className="preview preview-empty" data-testid="preview">
+        <div className="empty-hint">This series holds no images (for example a report or a structured document).</div>
+      </section>
+    );
+  }
+
+  const multiFrame = preview.frameCount > 1;
   return (
-    <section className="preview" data-testid="preview">
-      <div className="preview-stage" ref={setContainer}>
-        {series.kind === 'non-image' ? (
-          <div className="empty-hint">This series holds no images (for example a report or a structured document).</div>
-        ) : (
-          <canvas
-            ref={canvasRef}
-            className="preview-canvas"
-            data-testid="preview-canvas"
-            style={frame ? { width: `${Math.floor(frame.width * scale)}px`, height: `${Math.floor(frame.height * scale)}px` } : { visibility: 'hidden' }}
-            onPointerDown={onPointerDown}
-            onPointerMove={onPointerMove}
-            onPointerUp={endDrag}
-            onPointerCancel={endDrag}
-            onPointerLeave={() => preview.setHover(null)}
-            onDoubleClick={() => preview.resetWindow()}
-          />
-        )}
-        {preview.error && (
-          <div className="preview-error inline-error" role="alert" data-testid="preview-error">
-            {preview.error}
-          </div>
-        )}
-        {preview.loading && !frame && <span className="spinner preview-spinner" aria-label="Loading frame" />}
+    <section className="preview frame-viewer" data-testid="preview" data-series-kind={series.kind}>
+      <ProjectionCallToAction preview={preview} />
+      <div className="preview-stage" ref={setStage}>
+        <FrameCanvas preview={preview} box={box} />
+        <FrameProblem preview={preview} />
+        <Spinner preview={preview} />
         <div className="overlay overlay-tl">
           <div className="overlay-title">{series.description || 'Untitled series'}</div>
           <div>
             {series.modality} · {KIND_LABELS[series.kind]}
+            {multiFrame ? ` · ${series.frames} ${series.kind === 'volume' ? 'slices' : 'frames'}` : ''}
           </div>
         </div>
-        <div className="overlay overlay-tr" data-testid="frame-index">
-          {series.kind === 'volume' ? 'Slice' : 'Frame'} {preview.index + 1} / {preview.frameCount}
-        </div>
-        <div className="overlay overlay-bl" data-testid="window-level">
-          W {Math.round(preview.windowWidth)} · L {Math.round(preview.windowCenter)}
-        </div>
-        <div className="overlay overlay-br" data-testid="hover-value">
-          {hover ? `${hover.values.map((v) => (Number.isInteger(v) ? v : v.toFixed(1))).join(' / ')}${unit ? ` ${unit}` : ''} · (${hover.column}, ${hover.row})` : ''}
-        </div>
+        {!multiFrame && <SingleImageInfo preview={preview} />}
+        <WindowLevel preview={preview} />
+        <HoverValue preview={preview} />
       </div>
-      {preview.frameCount > 1 && (
-        <input
-          className="frame-slider"
-          type="range"
-          min={0}
-          max={preview.frameCount - 1}
-          value={preview.index}
-          onChange={(e) => preview.setIndex(Number(e.target.value))}
-          aria-label="Frame"
-          data-testid="frame-slider"
-        />
+      {multiFrame && (
+        <div className="frame-transport" data-testid="frame-transport">
+          <FrameScrubber preview={preview} />
+          <CineControls preview={preview} />
+        </div>
       )}
     </section>
   );

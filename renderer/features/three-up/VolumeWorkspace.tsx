@@ -6,11 +6,14 @@ import { observer } from 'mobx-react-lite';
 import type { ReactNode } from 'react';
 import { useStores } from '../../app/StoreContext';
 import { ThreeUpLayout } from './ThreeUpLayout';
+import { useViewerKeys } from './useViewerKeys';
 import { ViewerToolbar } from './ViewerToolbar';
 import './threeUp.css';
 
 export const VolumeWorkspace = observer(function VolumeWorkspace({ view3d }: { view3d: ReactNode }) {
-  const { volumes, viewer } = useStores();
+  const store = useStores();
+  const { volumes, viewer } = store;
+  useViewerKeys(store);
   const volume = viewer.volume;
   if (volumes.status === 'loading' || (volumes.status === 'ready' && !volume)) {
     const { done, total, stage } = volumes.progress;
