@@ -28,6 +28,33 @@ describe('reslicePlane', () => {
     }
   });
 
+  it('stepping whole voxels along rows (orthogonal views), reproduces the linear field, edges included', () => {
+    // Columns step −1 in i from i = 21 (two columns fall outside), rows step 0.37 in k; j = 3.25 throughout.
+    const sliceToIjk = [-1, 0, 0, 21, 0, 0, 0, 3.25, 0, 0.37, 0, -0.4, 0, 0, 0, 1];
+    const mask = new Uint8Array(24 * 34);
+    const { pixels, inside } = reslicePlane(grid, { columns: 24, rows: 34, sliceToIjk, interpolation: 'linear', background: -1, mask });
+    for (let r = 0; r < 34; r++) {
+      for (let c = 0; c < 24; c++) {
+        const i = 21 - c;
+        const k = -0.4 + 0.37 * r;
+        const isInside = i >= -0.5 && i <= 19.5 && k >= -0.5 && k <= 11.5;
+        expect(mask[c + 24 * r], `mask (${c}, ${r})`).toBe(isInside ? 1 : 0);
+        // Inside the outer half voxel the value clamps to the edge voxel.
+        const expected = isInside ? linear(Math.min(19, Math.max(0, i)), 3.25, Math.min(11, Math.max(0, k))) : -1;
+        expect(pixels[c + 24 * r], `pixel (${c}, ${r})`).toBeCloseTo(expected, 3);
+      }
+    }
+    expect(inside).toBe(Array.from(mask).filter((x) => x === 1).length);
+  });
+
+  it('on a plane through voxel centres, linear returns the voxel values themselves', () => {
+    // Columns step −1 in j, rows +2 in i, at slice k = 5: every pixel is a voxel centre.
+    const sliceToIjk = [0, 2, 0, 1, -1, 0, 0, 15, 0, 0, 0, 5, 0, 0, 0, 1];
+    const { pixels } = reslicePlane(grid, { columns: 16, rows: 9, sliceToIjk, interpolation: 'linear', background: NaN });
+    expect(pixels[3 + 16 * 4]).toBe(linear(1 + 2 * 4, 15 - 3, 5));
+    expect(pixels[15 + 16 * 8]).toBe(linear(17, 0, 5));
+  });
+
   it('nearest takes the voxel whose centre is closest', () => {
     expect(sampleVolume(grid, [3.4, 7.6, 2.49], 'nearest')).toBe(linear(3, 8, 2));
     expect(sampleVolume(grid, [19.4, 15.4, 11.4], 'nearest')).toBe(linear(19, 15, 11));

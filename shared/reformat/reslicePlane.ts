@@ -32,23 +32,39 @@ export interface ResliceOptions {
 
 /** Fills and returns `out` (allocated when absent); returns how many pixels were inside. */
 export function reslicePlane(grid: VoxelGrid, options: ResliceOptions): { pixels: Float32Array; inside: number } {
-  const { columns, rows, sliceToIjk: m, interpolation, background, mask } = options;
+  const { columns, rows, sliceToIjk: m, background, mask } = options;
   const pixels = options.out ?? new Float32Array(columns * rows);
   if (pixels.length < columns * rows) throw new RangeError('reslicePlane: output buffer is too small');
-  const sample = interpolation === 'nearest' ? sampleNearest : sampleLinear;
+  const nearest = options.interpolation === 'nearest';
+  const di = m[0]!;
+  const dj = m[4]!;
+  const dk = m[8]!;
+  const integerSteps = isInteger(di) && isInteger(dj) && isInteger(dk);
   let inside = 0;
   for (let r = 0; r < rows; r++) {
-    // Row start and per-column step in index space: two additions per pixel.
+    // Row start and per-column step in index space: three additions per pixel.
     let i = m[1]! * r + m[3]!;
     let j = m[5]! * r + m[7]!;
     let k = m[9]! * r + m[11]!;
-    const di = m[0]!;
-    const dj = m[4]!;
-    const dk = m[8]!;
+    // Integer column steps keep every interpolation weight constant along the row: the
+    // interior of the row then needs no bounds tests and no per-pixel weights.
+    const [first, last] = !nearest && integerSteps ? interiorColumns(grid.dimensions, i, j, k, di, dj, dk, columns) : NO_COLUMNS;
     let o = r * columns;
     for (let c = 0; c < columns; c++, o++, i += di, j += dj, k += dk) {
-      const v = sample(grid, i, j, k);
-      if (Number.isNaN(v)) {
+      if (c === first) {
+        linearRowInterior(grid, i, j, k, di, dj, dk, last - first + 1, pixels, o);
+        if (mask) mask.fill(1, o, o + last - first + 1);
+        inside += last - first + 1;
+        const skip = last - first;
+        c += skip;
+        o += skip;
+        i += skip * di;
+        j += skip * dj;
+        k += skip * dk;
+        continue;
+      }
+      const v = nearest ? sampleNearest(grid, i, j, k) : sampleLinear(grid, i, j, k);
+      if (v !== v) {
         pixels[o] = background;
         if (mask) mask[o] = 0;
       } else {
@@ -59,6 +75,70 @@ export function reslicePlane(grid: VoxelGrid, options: ResliceOptions): { pixels
     }
   }
   return { pixels, inside };
+}
+
+const ALIGNED_EPS = 1e-9;
+
+function isInteger(x: number): boolean {
+  return Math.abs(x - Math.round(x)) <= ALIGNED_EPS;
+}
+
+const NO_COLUMNS: [number, number] = [-1, -2];
+
+/** Columns whose sample lies within [0, n − 1] on every axis (no clamping), as [first, last]; NO_COLUMNS when none. */
+function interiorColumns(dims: readonly [number, number, number], i: number, j: number, k: number, di: number, dj: number, dk: number, columns: number): [number, number] {
+  let lo = 0;
+  let hi = columns - 1;
+  const starts = [i, j, k];
+  const steps = [di, dj, dk];
+  for (let a = 0; a < 3; a++) {
+    const p = starts[a]!;
+    const d = steps[a]!;
+    const max = dims[a]! - 1;
+    if (d === 0) {
+      if (p < 0 || p > max) return NO_COLUMNS;
+      continue;
+    }
+    // Small margins keep rounding from placing an end column a hair outside.
+    const t1 = (1e-9 - p) / d;
+    const t2 = (max - 1e-9 - p) / d;
+    lo = Math.max(lo, Math.ceil(Math.min(t1, t2)));
+    hi = Math.min(hi, Math.floor(Math.max(t1, t2)));
+  }
+  return lo <= hi ? [lo, hi] : NO_COLUMNS;
+}
+
+/**
+ * Trilinear samples along `count` columns from (i, j, k), stepping whole voxels: the
+ * weights are the same for every column, so each value is a fixed blend of 1 to 8
+ * voxels at a moving base index.
+ */
+function linearRowInterior(grid: VoxelGrid, i: number, j: number, k: number, di: number, dj: number, dk: number, count: number, out: Float32Array, o: number): void {
+  const d = grid.dimensions;
+  const nx = d[0];
+  const nxy = nx * d[1];
+  const v = grid.voxels;
+  const x0 = Math.floor(i);
+  const y0 = Math.floor(j);
+  const z0 = Math.floor(k);
+  const fx = i - x0;
+  const fy = j - y0;
+  const fz = k - z0;
+  const stride = Math.round(di) + nx * Math.round(dj) + nxy * Math.round(dk);
+  let b = x0 + nx * y0 + nxy * z0;
+  const end = o + count;
+  if (fx === 0 && fy === 0 && fz === 0) {
+    for (; o < end; o++, b += stride) out[o] = v[b]!;
+  } else if (fx === 0 && fy === 0) {
+    for (; o < end; o++, b += stride) out[o] = v[b]! + fz * (v[b + nxy]! - v[b]!);
+  } else if (fx === 0 && fz === 0) {
+    for (; o < end; o++, b += stride) out[o] = v[b]! + fy * (v[b + nx]! - v[b]!);
+  } else if (fy === 0 && fz === 0) {
+    for (; o < end; o++, b += stride) out[o] = v[b]! + fx * (v[b + 1]! - v[b]!);
+  } else {
+    // Two or more fractional axes: the full blend per column (interior, so never NaN).
+    for (; o < end; o++, i += di, j += dj, k += dk) out[o] = sampleLinear(grid, i, j, k);
+  }
 }
 
 /** The value at fractional voxel indices, or NaN outside the volume. */
@@ -100,12 +180,19 @@ function sampleLinear(grid: VoxelGrid, i: number, j: number, k: number): number 
   const sz = nz > 1 ? nx * ny : 0;
   const v = grid.voxels;
   const base = x0 + nx * (y0 + ny * z0);
-  const c00 = v[base]! + fx * (v[base + sx]! - v[base]!);
-  const c10 = v[base + sy]! + fx * (v[base + sy + sx]! - v[base + sy]!);
-  const c01 = v[base + sz]! + fx * (v[base + sz + sx]! - v[base + sz]!);
-  const c11 = v[base + sz + sy]! + fx * (v[base + sz + sy + sx]! - v[base + sz + sy]!);
-  const c0 = c00 + fy * (c10 - c00);
-  const c1 = c01 + fy * (c11 - c01);
+  // Zero fractions skip their neighbours: an orthogonal view of an axis-aligned stack reads 1 or 2 voxels, not 8.
+  let c0 = fx === 0 ? v[base]! : v[base]! + fx * (v[base + sx]! - v[base]!);
+  if (fy !== 0) {
+    const b = base + sy;
+    c0 += fy * ((fx === 0 ? v[b]! : v[b]! + fx * (v[b + sx]! - v[b]!)) - c0);
+  }
+  if (fz === 0) return c0;
+  const bz = base + sz;
+  let c1 = fx === 0 ? v[bz]! : v[bz]! + fx * (v[bz + sx]! - v[bz]!);
+  if (fy !== 0) {
+    const b = bz + sy;
+    c1 += fy * ((fx === 0 ? v[b]! : v[b]! + fx * (v[b + sx]! - v[b]!)) - c1);
+  }
   return c0 + fz * (c1 - c0);
 }
 

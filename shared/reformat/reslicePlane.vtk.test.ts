@@ -17,12 +17,14 @@ describe.skipIf(!hasVtk)('reslicePlane agrees with vtkImageReslice (python3-vtk9
   // A plane tilted about two axes, partly outside the volume; offsets avoid exact .5 ties, where nearest may pick either voxel.
   const c = Math.cos(0.5);
   const s = Math.sin(0.5);
-  const sliceToIjk = [0.7 * c, -0.7 * s * 0.6, 0, -3, 0.7 * s, 0.7 * c * 0.6, 0, 2.3, 0.1, 0.7 * 0.8, 0, 4.73, 0, 0, 0, 1];
+  const oblique = [0.7 * c, -0.7 * s * 0.6, 0, -3, 0.7 * s, 0.7 * c * 0.6, 0, 2.3, 0.1, 0.7 * 0.8, 0, 4.73, 0, 0, 0, 1];
+  // A coronal-like plane: whole-voxel steps along rows (the fast path), fractional down the rows.
+  const orthogonal = [1, 0, 0, -4, 0, 0, 0, 17.3, 0, -0.43, 0, 28.1, 0, 0, 0, 1];
   const columns = 64;
   const rows = 56;
 
-  for (const interpolation of ['linear', 'nearest'] as const) {
-    it(`${interpolation}: equal values inside, background outside`, () => {
+  for (const [interpolation, plane, sliceToIjk] of [['linear', 'oblique', oblique], ['nearest', 'oblique', oblique], ['linear', 'orthogonal', orthogonal]] as const) {
+    it(`${interpolation}, ${plane} plane: equal values inside, background outside`, () => {
       const ours = reslicePlane({ dimensions, voxels }, { columns, rows, sliceToIjk, interpolation, background: -5000 }).pixels;
       const theirs = vtkReslice({ dimensions, voxels, sliceToIjk, columns, rows, interpolation, background: -5000 })!.pixels;
       let compared = 0;

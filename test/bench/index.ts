@@ -10,7 +10,12 @@ import { DicomIndexService } from '../../electron/services/DicomIndexService';
 import { VolumeService } from '../../electron/services/VolumeService';
 import { WorkerPool } from '../../electron/services/WorkerPool';
 import { writeManyFiles } from '../fixtures/manyFiles';
+import { invertAffine, multiply } from '../../shared/math/mat4';
+import { reslicePlane } from '../../shared/reformat/reslicePlane';
+import { slicePlane, VIEW_BASES, centreVoxelLps } from '../../renderer/viewers/slice/sliceGeometry';
+import { vtkReslice } from '../support/vtkReslice';
 import { measureDecodeTimes } from './decodeTimes';
+import { measureViewer } from './viewerTimes';
 import { dcmdumpHeaderScan, pydicomHeaderScan, pydicomVolumeLoad, type PeerTiming } from './peers';
 import { repoRoot, sharedDataDir } from '../support/referenceTools';
 
@@ -80,6 +85,31 @@ async function benchVolumeLoad(pool: WorkerPool, task: string, folder: string, w
   else rows.push({ task, tool: 'pydicom + numpy', seconds: null, note: 'no JPEG-LS decoder in Debian pydicom' });
 }
 
+/** One 512² plane through the chest volume, as the slice views cut it, beside vtkImageReslice (VTK 9, C++). */
+async function benchReslice(pool: WorkerPool, folder: string): Promise<void> {
+  const index = new DicomIndexService(pool);
+  const series = (await index.index(folder)).series.find((s) => s.kind === 'volume')!;
+  const volume = await new VolumeService(pool).load(index.requirePlan(series.uid));
+  const voxels = new Float32Array(volume.voxels);
+  const grid = { dimensions: volume.dimensions, voxels };
+  const centre = centreVoxelLps(volume);
+  const tilt = Math.SQRT1_2;
+  const oblique = { right: [tilt, tilt, 0] as [number, number, number], down: [0, 0, -1] as [number, number, number], normal: [-tilt, tilt, 0] as [number, number, number] };
+  for (const [name, basis] of [['coronal', VIEW_BASES.coronal], ['oblique 45°', oblique]] as const) {
+    const plane = slicePlane(volume, basis, centre[0] * basis.normal[0] + centre[1] * basis.normal[1] + centre[2] * basis.normal[2]);
+    const sliceToIjk = multiply(invertAffine(volume.ijkToLps), plane.sliceToWorld);
+    const options = { columns: plane.columns, rows: plane.rows, sliceToIjk, interpolation: 'linear' as const, background: -3024 };
+    const runs: number[] = [];
+    for (let r = 0; r < 25; r++) runs.push((await timed(async () => reslicePlane(grid, options))).seconds);
+    const lumen = median(runs.slice(5));
+    const task = `reslice ${plane.columns}×${plane.rows} ${name} plane (chest), trilinear`;
+    rows.push({ task, tool: 'Lumen reslicePlane (TS)', seconds: lumen, perSecond: `${(1000 * lumen).toFixed(1)} ms` });
+    const vtk = vtkReslice({ dimensions: volume.dimensions, voxels, ...options, repeats: 20 });
+    if (!vtk) rows.push({ task, tool: 'vtkImageReslice', seconds: null, note: 'python3-vtk9 not installed' });
+    else rows.push({ task, tool: `vtkImageReslice (VTK ${vtk.version}, C++)`, seconds: vtk.seconds, perSecond: `${(1000 * vtk.seconds).toFixed(1)} ms`, ratio: `${(vtk.seconds / lumen).toFixed(2)}×`, note: 'multi-threaded' });
+  }
+}
+
 function printTable(): void {
   const header = ['task', 'tool', 'seconds', 'throughput', 'peer/Lumen', 'note'];
   const body = rows.map((r) => [r.task, r.tool, r.seconds === null ? '—' : r.seconds.toFixed(3), r.perSecond ?? '', r.ratio ?? '', r.note ?? '']);
@@ -106,6 +136,11 @@ async function main(): Promise<void> {
       rows.push({ task: 'chest CT', tool: '—', seconds: null, note: '../shared/data absent' });
     }
     if (fs.existsSync(sample)) await benchVolumeLoad(pool, 'load bundled sample (JPEG-LS)', sample, false);
+    if (fs.existsSync(chest)) await benchReslice(pool, chest);
+
+    const viewer = await measureViewer(fs.existsSync(chest) ? chest : sample, fs.existsSync(chest) ? 'chest CT' : 'sample');
+    if (typeof viewer === 'string') rows.push({ task: 'viewer in Chromium', tool: '—', seconds: null, note: viewer });
+    else for (const v of viewer) rows.push({ task: v.task, tool: 'Lumen renderer (Chromium)', seconds: Number.isNaN(v.ms) ? null : v.ms / 1000, perSecond: Number.isNaN(v.ms) ? '' : `${v.ms.toFixed(1)} ms`, note: v.note });
 
     const many = path.join(scratch, 'many');
     const generated = await timed(async () => writeManyFiles({ dir: many, count: 10_000 }));

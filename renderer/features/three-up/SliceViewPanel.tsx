@@ -34,7 +34,7 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
 
   useEffect(() => {
     const viewport = new SliceViewport(canvasRef.current!, view, viewer, volume);
-    const unregister = registerPerfProbe(`slice:${orientation}`, () => ({ ...viewport.timings }));
+    const unregister = registerPerfProbe(`slice:${orientation}`, () => ({ seriesUid: volume.seriesUid, ...viewport.timings }));
     return () => {
       unregister();
       viewport.dispose();

@@ -1,0 +1,102 @@
+/**
+ * The browser half of `npm run bench`: the real renderer in Debian Chromium against the
+ * loopback harness, timed from inside the page. Series click → first slice image,
+ * slice change (key press → the new image drawn, synchronously, and to the next frame),
+ * and 3D rotation frames per second where the 3D view registered its probe.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { chromiumInstalled, harnessBuilt, launchChromium, startHarness } from '../e2e/harness';
+import { writeVolumePhantom } from '../fixtures/volumePhantom';
+
+export interface ViewerTiming {
+  task: string;
+  ms: number;
+  note: string;
+}
+
+/** Clicks a series card and resolves when the axial view has drawn its first image. */
+async function clickToFirstImage(page: Page, uid: string): Promise<number> {
+  return page.evaluate(async (seriesUid) => {
+    const card = document.querySelector<HTMLElement>(`[data-testid=series-card][data-series-uid="${seriesUid}"]`)!;
+    const started = performance.now();
+    card.click();
+    await new Promise<void>((resolve) => {
+      const tick = (): void => {
+        const axial = window.__lumenPerf?.['slice:axial'] as (() => { seriesUid: string }) | undefined;
+        if (axial && axial().seriesUid === seriesUid) resolve();
+        else requestAnimationFrame(tick);
+      };
+      tick();
+    });
+    await new Promise((r) => requestAnimationFrame(r));
+    return performance.now() - started;
+  }, uid);
+}
+
+/** Key presses on a view: the synchronous reslice + draw, and the time to the next painted frame. */
+async function sliceChange(page: Page, view: string, presses: number): Promise<{ syncMs: number[]; frameMs: number[] }> {
+  await page.keyboard.press('p');
+  await page.getByTestId(`view-${view}`).click({ position: { x: 5, y: 60 } });
+  return page.evaluate(async (n) => {
+    const syncMs: number[] = [];
+    const frameMs: number[] = [];
+    for (let p = 0; p < n; p++) {
+      const key = p < n / 2 ? 'ArrowUp' : 'ArrowDown';
+      const started = performance.now();
+      document.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      syncMs.push(performance.now() - started);
+      await new Promise((r) => requestAnimationFrame(r));
+      frameMs.push(performance.now() - started);
+    }
+    return { syncMs, frameMs };
+  }, presses);
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const p95 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(0.95 * (xs.length - 1))]!;
+
+export async function measureViewer(volumeFolder: string, label: string): Promise<ViewerTiming[] | string> {
+  if (!harnessBuilt) return 'needs `npm run build`';
+  if (!chromiumInstalled) return 'needs /usr/bin/chromium';
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-bench-viewer-'));
+  // A small phantom whose patient sorts first, so Lumen opens it by itself and the
+  // measured volume is loaded only on the timed click.
+  const phantom = writeVolumePhantom({ dir: path.join(root, 'phantom'), size: [64, 64, 40], patientName: 'Aaa^Bench' });
+  fs.symlinkSync(volumeFolder, path.join(root, 'volume'));
+  const [harness, browser] = await Promise.all([startHarness({ folder: root }), launchChromium()]);
+  const timings: ViewerTiming[] = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    // tsx keeps function names with a `__name` helper that page.evaluate's serialised functions lack.
+    await page.addInitScript('window.__name = (f) => f');
+    await page.goto(harness.url);
+    await page.getByTestId('volume-workspace').waitFor({ timeout: 60_000 });
+    const uid = await page.locator('[data-testid=series-card]').evaluateAll(
+      (cards, phantomUid) => cards.map((c) => c.getAttribute('data-series-uid')).find((u) => u !== phantomUid)!,
+      phantom.seriesInstanceUid,
+    );
+    const cold = await clickToFirstImage(page, uid);
+    timings.push({ task: `${label}: series click → first image`, ms: cold, note: 'cold: decode in main + voxels to the renderer + first reslice' });
+    await clickToFirstImage(page, phantom.seriesInstanceUid);
+    const warm = await clickToFirstImage(page, uid);
+    timings.push({ task: `${label}: series click → first image`, ms: warm, note: 'volume already decoded in main' });
+    for (const view of ['axial', 'coronal', 'sagittal']) {
+      const { syncMs, frameMs } = await sliceChange(page, view, 60);
+      timings.push({ task: `${label}: slice change, ${view}`, ms: mean(syncMs), note: `key → image drawn; p95 ${p95(syncMs).toFixed(1)} ms; to next frame ${mean(frameMs).toFixed(1)} ms` });
+    }
+    const fps = await page.evaluate(async () => {
+      const probe = window.__lumenPerf?.view3dFps as ((frames: number) => Promise<number>) | undefined;
+      return probe ? probe(60) : null;
+    });
+    if (fps !== null) timings.push({ task: `${label}: 3D rotation`, ms: 1000 / fps, note: `${fps.toFixed(1)} frames/s (SwiftShader, no GPU)` });
+    else timings.push({ task: `${label}: 3D rotation`, ms: NaN, note: 'no 3D view probe registered' });
+  } finally {
+    await browser.close();
+    await harness.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  return timings;
+}
