@@ -19,15 +19,15 @@ export class VolumeStore {
   progress: JobProgress = { done: 0, total: 0, stage: '' };
   error: string | null = null;
   volume: RendererVolume | null = null;
-  /** Milliseconds from open() to the voxels being in the renderer, for the status bar and benchmarks. */
-  loadMs: number | null = null;
+  /** Milliseconds from open() to main having the volume, and to the voxels being in the renderer (benchmarks). */
+  timings: { loadedInMainMs: number; voxelsInRendererMs: number } | null = null;
 
   private loading: AbortController | null = null;
 
   constructor(private readonly client: LumenClient) {
     makeAutoObservable<VolumeStore, 'client' | 'loading'>(
       this,
-      { client: false, loading: false, series: observableRef, volume: observableRef, progress: observableRef },
+      { client: false, loading: false, series: observableRef, volume: observableRef, progress: observableRef, timings: observableRef },
       { autoBind: true },
     );
   }
@@ -48,6 +48,7 @@ export class VolumeStore {
         onProgress: (p) => current() && runInAction(() => (this.progress = p)),
       });
       if (!current()) return;
+      const loadedInMainMs = performance.now() - started;
       runInAction(() => (this.progress = { done: info.dimensions[2], total: info.dimensions[2], stage: 'Transferring voxels' }));
       const { voxels } = await this.client.invoke('volume:getVoxels', { seriesUid: series.uid });
       if (!current()) return;
@@ -55,7 +56,7 @@ export class VolumeStore {
       runInAction(() => {
         this.volume = { seriesUid, modality, dimensions, spacing, ijkToLps, range, voxels };
         this.status = 'ready';
-        this.loadMs = performance.now() - started;
+        this.timings = { loadedInMainMs, voxelsInRendererMs: performance.now() - started };
       });
     } catch (err) {
       if (!current()) return;
@@ -80,6 +81,6 @@ export class VolumeStore {
     this.volume = null;
     this.status = 'idle';
     this.error = null;
-    this.loadMs = null;
+    this.timings = null;
   }
 }

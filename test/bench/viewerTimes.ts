@@ -78,11 +78,15 @@ export async function measureViewer(volumeFolder: string, label: string): Promis
       (cards, phantomUid) => cards.map((c) => c.getAttribute('data-series-uid')).find((u) => u !== phantomUid)!,
       phantom.seriesInstanceUid,
     );
+    const phases = async (): Promise<string> => {
+      const t = await page.evaluate(() => (window.__lumenPerf?.volumeTimings as (() => { loadedInMainMs: number; voxelsInRendererMs: number } | null) | undefined)?.());
+      return t ? `in main after ${t.loadedInMainMs.toFixed(0)} ms, voxels in the renderer after ${t.voxelsInRendererMs.toFixed(0)} ms` : '';
+    };
     const cold = await clickToFirstImage(page, uid);
-    timings.push({ task: `${label}: series click → first image`, ms: cold, note: 'cold: decode in main + voxels to the renderer + first reslice' });
+    timings.push({ task: `${label}: series click → first image`, ms: cold, note: `cold (decoded on click): ${await phases()}` });
     await clickToFirstImage(page, phantom.seriesInstanceUid);
     const warm = await clickToFirstImage(page, uid);
-    timings.push({ task: `${label}: series click → first image`, ms: warm, note: 'volume already decoded in main' });
+    timings.push({ task: `${label}: series click → first image`, ms: warm, note: `already decoded in main: ${await phases()}` });
     for (const view of ['axial', 'coronal', 'sagittal']) {
       const { syncMs, frameMs } = await sliceChange(page, view, 60);
       timings.push({ task: `${label}: slice change, ${view}`, ms: mean(syncMs), note: `key → image drawn; p95 ${p95(syncMs).toFixed(1)} ms; to next frame ${mean(frameMs).toFixed(1)} ms` });

@@ -3,7 +3,8 @@
  * cannot be shown (too large, undecodable), or the toolbar and the 3-up grid.
  */
 import { observer } from 'mobx-react-lite';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
+import { registerPerfProbe } from '../../viewers/perfProbe';
 import { useStores } from '../../app/StoreContext';
 import { ThreeUpLayout } from './ThreeUpLayout';
 import { useViewerKeys } from './useViewerKeys';
@@ -14,6 +15,7 @@ export const VolumeWorkspace = observer(function VolumeWorkspace({ view3d }: { v
   const store = useStores();
   const { volumes, viewer } = store;
   useViewerKeys(store);
+  useEffect(() => registerPerfProbe('volumeTimings', () => volumes.timings), [volumes]);
   const volume = viewer.volume;
   if (volumes.status === 'loading' || (volumes.status === 'ready' && !volume)) {
     const { done, total, stage } = volumes.progress;

@@ -25,6 +25,8 @@ export class SliceViewport {
   private plane: SlicePlane | null = null;
   private pixels = new Float32Array(0);
   private readonly image = document.createElement('canvas');
+  // Written from the CPU every slice change: keep it in CPU memory rather than uploading each time.
+  private readonly imageContext = this.image.getContext('2d', { willReadFrequently: true })!;
   private imageData: ImageData | null = null;
   private readonly disposers: IReactionDisposer[];
 
@@ -82,7 +84,7 @@ export class SliceViewport {
   private remap(): void {
     if (!this.imageData) return;
     windowFrameToRgba(this.pixels, 1, this.viewer.windowCenter, this.viewer.windowWidth, this.imageData.data);
-    this.image.getContext('2d')!.putImageData(this.imageData, 0, 0);
+    this.imageContext.putImageData(this.imageData, 0, 0);
   }
 
   private draw(): void {
@@ -93,7 +95,7 @@ export class SliceViewport {
     const height = Math.round(t.height * dpr);
     if (this.canvas.width !== width) this.canvas.width = width;
     if (this.canvas.height !== height) this.canvas.height = height;
-    const ctx = this.canvas.getContext('2d')!;
+    const ctx = this.canvas.getContext('2d', { alpha: false })!;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, t.width, t.height);
