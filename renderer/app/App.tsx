@@ -43,7 +43,7 @@ export const App = observer(function App() {
       </header>
       <main className={`workspace${layout.sidebarHidden ? ' sidebar-hidden' : ''}`}>
         <StudyBrowser />
-        {study.selectedSeries?.kind === 'volume' ? <VolumeWorkspace view3d={null} /> : <PreviewPane />}
+        {study.selectedSeries?.kind === 'volume' ? <VolumeWorkspace /> : <PreviewPane />}
       </main>
       {layout.dropHover && (
         <div className="drop-overlay" data-testid="drop-overlay">

@@ -11,6 +11,7 @@ import { LayoutStore } from './LayoutStore';
 import { PreviewStore } from './PreviewStore';
 import { RecentFoldersStore } from './RecentFoldersStore';
 import { StudyStore } from './StudyStore';
+import { View3DStore } from './View3DStore';
 import { ViewerStore } from './ViewerStore';
 import { VolumeStore } from './VolumeStore';
 
@@ -22,6 +23,7 @@ export class RootStore {
   readonly folderBrowser: FolderBrowserStore;
   readonly volumes: VolumeStore;
   readonly viewer: ViewerStore;
+  readonly view3d: View3DStore;
   info: AppInfo | null = null;
   private readonly disposers: (() => void)[] = [];
 
@@ -33,6 +35,7 @@ export class RootStore {
     this.folderBrowser = new FolderBrowserStore(client);
     this.volumes = new VolumeStore(client);
     this.viewer = new ViewerStore();
+    this.view3d = new View3DStore();
     makeAutoObservable<RootStore, 'disposers'>(
       this,
       {
@@ -44,6 +47,7 @@ export class RootStore {
         folderBrowser: false,
         volumes: false,
         viewer: false,
+        view3d: false,
         info: observableRef,
         disposers: false,
       },

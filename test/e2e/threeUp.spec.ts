@@ -14,7 +14,7 @@ import { windowToByte } from '../../renderer/viewers/windowLevel';
 import { BODY_HU, MARKER_A, MARKER_B, MARKER_HU } from '../fixtures/phantom';
 import { writeVolumePhantom, type VolumePhantomTruth } from '../fixtures/volumePhantom';
 import { chromiumInstalled, harnessBuilt, launchChromium, screenshotPath, startHarness, type Harness } from './harness';
-import { canvasGrey, greyBlobs, type GreyImage } from './pixels';
+import { canvasGrey, findBlobs, greyBlobs, screenshotRgba, type GreyImage } from './pixels';
 
 const ready = harnessBuilt && chromiumInstalled;
 const reason = !harnessBuilt ? '(needs `npm run build`)' : !chromiumInstalled ? '(needs /usr/bin/chromium)' : '';
@@ -198,6 +198,57 @@ describe.skipIf(!ready)(`3-up viewer ${reason}`, () => {
       const image = await canvasGrey(page, '[data-testid=canvas-axial]');
       expect(Math.abs(image.data[x + y * image.width]! - windowToByte(BODY_HU, center, width)), `preset ${key} at body`).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('the 3D view shows the phantom: the body with its true proportions, marker A up and to the right of B', async () => {
+    await openSeries(page, truths.rotated!.seriesInstanceUid);
+    const host = page.getByTestId('view3d-canvas-host');
+    // Only the rendering is measured: the controls and letters drawn over it hide for the screenshot.
+    const overlays = (visibility: string) => page.evaluate((v) => document.querySelectorAll<HTMLElement>('.view3d-toolbar, .view3d-orient, .view3d-info, .view3d-status, .view3d-quality').forEach((e) => (e.style.visibility = v)), visibility);
+    const foreground = async (): Promise<ReturnType<typeof findBlobs>> => {
+      await overlays('hidden');
+      const shot = await screenshotRgba(host);
+      await overlays('');
+      const at = (x: number, y: number, c: number): number => shot.data[4 * (x + y * shot.width) + c]!;
+      // The background is the corner colour; anything clearly different is rendered volume.
+      const bg = [0, 1, 2].map((c) => at(1, 1, c));
+      // Blobs touching the edge are the cell's border line, not the volume (which is fitted inside).
+      return findBlobs(shot.width, shot.height, (x, y) => [0, 1, 2].some((c) => Math.abs(at(x, y, c) - bg[c]!) > 40)).filter(
+        (b) => b.minX > 0 && b.minY > 0 && b.maxX < shot.width - 1 && b.maxY < shot.height - 1,
+      );
+    };
+    expect(await page.getByTestId('view3d-orient-right').textContent()).toBe('L');
+    expect(await page.getByTestId('view3d-orient-top').textContent()).toBe('S');
+
+    await page.getByTestId('view3d-preset').selectOption('ct-soft-tissue');
+    await expect.poll(async () => (await foreground())[0]?.area ?? 0, { timeout: 20_000 }).toBeGreaterThan(2000);
+    const body = (await foreground())[0]!;
+    // Seen from the front the body ellipsoid is 80 mm wide (L–R) and 88 mm tall (S–I).
+    const aspect = (body.maxX - body.minX + 1) / (body.maxY - body.minY + 1);
+    expect(aspect, `body silhouette ${body.maxX - body.minX + 1}×${body.maxY - body.minY + 1} px`).toBeGreaterThan(80 / 88 - 0.08);
+    expect(aspect).toBeLessThan(80 / 88 + 0.08);
+    await host.screenshot({ path: screenshotPath('three-up-3d-soft-tissue.png') });
+
+    await page.getByTestId('view3d-preset').selectOption('ct-bone');
+    await expect.poll(async () => (await foreground()).filter((b) => b.area > 20).length, { timeout: 20_000 }).toBe(2);
+    const [a, b] = await foreground();
+    // A (radius 5) is the larger; it lies 30 mm to the patient's left (screen right) and 40 mm above B.
+    expect(a!.area).toBeGreaterThan(b!.area);
+    expect(a!.cx).toBeGreaterThan(b!.cx);
+    expect(a!.cy).toBeLessThan(b!.cy);
+    expect((a!.cx - b!.cx) / (b!.cy - a!.cy)).toBeCloseTo(30 / 40, 1);
+    await host.screenshot({ path: screenshotPath('three-up-3d-bone.png') });
+
+    // The isosurface at the bone preset's 300 HU is the two marker spheres, where the volume showed them.
+    await page.getByTestId('view3d-mode').getByRole('button', { name: 'Isosurface' }).click();
+    await page.getByTestId('view3d-surface-info').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('view3d-surface-info').textContent()).toMatch(/\d.*triangles/);
+    await expect.poll(async () => (await foreground()).filter((bl) => bl.area > 20).length, { timeout: 20_000 }).toBe(2);
+    const [sa, sb] = await foreground();
+    expect(Math.hypot(sa!.cx - a!.cx, sa!.cy - a!.cy)).toBeLessThan(4);
+    expect(Math.hypot(sb!.cx - b!.cx, sb!.cy - b!.cy)).toBeLessThan(4);
+    await host.screenshot({ path: screenshotPath('three-up-3d-isosurface.png') });
+    await page.getByTestId('view3d-mode').getByRole('button', { name: 'Volume' }).click();
   });
 
   it('scrolls with the wheel and page keys, maximises on double click, resets with R', async () => {

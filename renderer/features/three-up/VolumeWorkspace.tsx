@@ -3,15 +3,16 @@
  * cannot be shown (too large, undecodable), or the toolbar and the 3-up grid.
  */
 import { observer } from 'mobx-react-lite';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect } from 'react';
 import { registerPerfProbe } from '../../viewers/perfProbe';
 import { useStores } from '../../app/StoreContext';
+import { View3DPanel } from '../view3d/View3DPanel';
 import { ThreeUpLayout } from './ThreeUpLayout';
 import { useViewerKeys } from './useViewerKeys';
 import { ViewerToolbar } from './ViewerToolbar';
 import './threeUp.css';
 
-export const VolumeWorkspace = observer(function VolumeWorkspace({ view3d }: { view3d: ReactNode }) {
+export const VolumeWorkspace = observer(function VolumeWorkspace() {
   const store = useStores();
   const { volumes, viewer } = store;
   useViewerKeys(store);
@@ -56,7 +57,7 @@ export const VolumeWorkspace = observer(function VolumeWorkspace({ view3d }: { v
   return (
     <section className="volume-workspace" data-testid="volume-workspace">
       <ViewerToolbar viewer={viewer} />
-      <ThreeUpLayout viewer={viewer} volume={volume} view3d={view3d} />
+      <ThreeUpLayout viewer={viewer} volume={volume} view3d={<View3DPanel key={volume.seriesUid} volume={volume} store={store.view3d} />} />
     </section>
   );
 });

@@ -1,0 +1,49 @@
+import { reaction } from 'mobx';
+import { describe, expect, it } from 'vitest';
+import { View3DStore } from './View3DStore';
+
+describe('View3DStore', () => {
+  it('starts on bone for CT with the bone iso value, on the data window for other modalities', () => {
+    const store = new View3DStore();
+    store.adoptVolume({ modality: 'CT', range: [-1024, 3071], autoWindow: [40, 1000] });
+    expect(store.presetId).toBe('ct-bone');
+    expect(store.isoValue).toBe(300);
+    store.adoptVolume({ modality: 'MR', range: [0, 800], autoWindow: [200, 600] });
+    expect(store.presetId).toBe('auto');
+    expect(store.isoValue).toBe(400);
+    expect(store.isoRange).toEqual([0, 800]);
+  });
+
+  it('resets the iso value to each preset default and clamps it to the range', () => {
+    const store = new View3DStore();
+    store.adoptVolume({ modality: 'CT', range: [-1024, 2000], autoWindow: [40, 1000] });
+    store.setPreset('ct-soft-tissue');
+    expect(store.isoValue).toBe(-300);
+    expect(store.isoRange).toEqual([-1000, 2000]);
+    store.setIsoValue(5000);
+    expect(store.isoValue).toBe(2000);
+    store.setIsoValue(Number.NaN);
+    expect(store.isoValue).toBe(2000);
+  });
+
+  it('tells a computing status and an error apart', () => {
+    const store = new View3DStore();
+    store.setStatus('computing-surface');
+    expect(store.computing).toBe(true);
+    expect(store.errorText).toBeNull();
+    store.setStatus('Surface at 300 failed: out of memory');
+    expect(store.computing).toBe(false);
+    expect(store.errorText).toMatch(/out of memory/);
+  });
+
+  it('notifies orientation observers only when a letter changes', () => {
+    const store = new View3DStore();
+    let changes = 0;
+    const dispose = reaction(() => store.orientation, () => changes++);
+    store.setOrientation({ left: 'R', right: 'L', top: 'S', bottom: 'I' });
+    expect(changes).toBe(0);
+    store.setOrientation({ left: 'A', right: 'P', top: 'S', bottom: 'I' });
+    expect(changes).toBe(1);
+    dispose();
+  });
+});

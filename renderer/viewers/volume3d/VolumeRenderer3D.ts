@@ -1,0 +1,472 @@
+/**
+ * The 3D view: GPU ray-cast volume rendering or a marching-cubes isosurface of one
+ * RendererVolume, in LPS mm, with a trackball camera. Plain TypeScript around vtk.js:
+ * React and MobX drive it through the setters and hear back through the listeners,
+ * and no vtk object ever leaves this class.
+ */
+import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Volume';
+import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Geometry';
+import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
+import type vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
+import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunction';
+import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
+import vtkActor from '@kitware/vtk.js/Rendering/Core/Actor';
+import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
+import vtkMapper from '@kitware/vtk.js/Rendering/Core/Mapper';
+import vtkRenderer from '@kitware/vtk.js/Rendering/Core/Renderer';
+import vtkRenderWindow from '@kitware/vtk.js/Rendering/Core/RenderWindow';
+import vtkRenderWindowInteractor from '@kitware/vtk.js/Rendering/Core/RenderWindowInteractor';
+import vtkVolume from '@kitware/vtk.js/Rendering/Core/Volume';
+import vtkVolumeMapper from '@kitware/vtk.js/Rendering/Core/VolumeMapper';
+import vtkOpenGLRenderWindow from '@kitware/vtk.js/Rendering/OpenGL/RenderWindow';
+import type { Vec3 } from '../../../shared/math/vec3';
+import type { RendererVolume } from '../RendererVolume';
+import { IsosurfaceCancelledError, IsosurfaceComputer, type IsosurfaceResult, type WorkerFactory } from './IsosurfaceComputer';
+import type { IsosurfaceStats } from './isosurfaceProtocol';
+import { newLumenTrackballStyle } from './lumenTrackballStyle';
+import { edgeLetters, type EdgeLetters } from './orientationLetters';
+import { toVtkImageData } from './toVtkImageData';
+import { autoWindow, resolvePreset, type PresetId, type VolumePreset } from './volumePresets';
+
+export type View3DRenderMode = 'volume' | 'isosurface';
+
+export type SurfaceEvent =
+  | { kind: 'computing'; isoValue: number }
+  | ({ kind: 'ready'; isoValue: number } & IsosurfaceStats)
+  | { kind: 'cancelled' }
+  | { kind: 'error'; message: string };
+
+export interface VolumeRenderer3DListeners {
+  onSurface?(event: SurfaceEvent): void;
+  /** Patient letters at the screen edges, after every camera change. */
+  onOrientation?(letters: EdgeLetters): void;
+  /** A message when the view cannot draw (no WebGL2, context lost); null once it can again. */
+  onGraphicsError?(message: string | null): void;
+}
+
+export interface VolumeRenderer3DOptions {
+  /** Tests inject a worker; the default bundles isosurfaceWorker.ts. */
+  workerFactory?: WorkerFactory;
+  /** Marching-cubes voxel budget (default 8M). */
+  maxSurfaceVoxels?: number;
+  /** 'auto' (default) picks 'software' on CPU rasterisers such as SwiftShader or llvmpipe. */
+  quality?: RenderQuality | 'auto';
+}
+
+/**
+ * 'full': every canvas pixel is a ray, samples every half voxel, gradient shading.
+ * 'software': for CPU rasterisers, where a shaded full-resolution frame of a
+ * 512×512×99 CT takes ~10 s in SwiftShader and stalls the page: a quarter of the rays
+ * (half resolution, scaled up by the browser), one sample per voxel and no shading —
+ * about 8 frames a second there. Isosurfaces are cheap polygons and look the same in both.
+ */
+export type RenderQuality = 'full' | 'software';
+
+interface QualitySettings {
+  /** Canvas pixels per CSS pixel, before devicePixelRatio. */
+  renderScale: number;
+  /** Ray sample step in units of the finest voxel spacing. */
+  sampleStep: number;
+  shade: boolean;
+}
+
+const QUALITY: Record<RenderQuality, QualitySettings> = {
+  full: { renderScale: 1, sampleStep: 0.5, shade: true },
+  software: { renderScale: 0.5, sampleStep: 1, shade: false },
+};
+
+/** CPU rasterisers name themselves in the renderer string (Chrome reports it unmasked). */
+export function isSoftwareRenderer(rendererName: string): boolean {
+  return /swiftshader|llvmpipe|softpipe|software|basic render driver/i.test(rendererName);
+}
+
+function rendererName(gl: WebGL2RenderingContext): string {
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+}
+
+/** Recompute the surface this long after the last iso change: a slider drag fires dozens. */
+export const ISO_DEBOUNCE_MS = 250;
+
+const BACKGROUND: Vec3 = [0.04, 0.05, 0.07];
+const IVORY: Vec3 = [1, 0.95, 0.84];
+const NO_WEBGL2 = 'The 3D view needs WebGL 2, which this graphics driver does not provide. The slice views still work.';
+const CONTEXT_LOST = 'The 3D view lost its graphics context (GPU reset or too many views open). It will redraw when the browser restores it.';
+
+/** One azimuth step per frame: 60 frames turn the camera once around, back to where it was. */
+const FPS_STEP_DEGREES = 6;
+
+type ViewEventMap = HTMLElementEventMap & { webglcontextlost: WebGLContextEvent; webglcontextrestored: WebGLContextEvent };
+
+export class VolumeRenderer3D {
+  /** False when no WebGL2 context could be created; every call is then a no-op. */
+  readonly supported: boolean;
+  readonly quality: RenderQuality;
+  private readonly renderWindow = vtkRenderWindow.newInstance();
+  private readonly renderer = vtkRenderer.newInstance();
+  private readonly glWindow = vtkOpenGLRenderWindow.newInstance();
+  private readonly gl: WebGL2RenderingContext | null;
+  private interactor: ReturnType<typeof vtkRenderWindowInteractor.newInstance> | null = null;
+  private readonly computer: IsosurfaceComputer;
+  private readonly cleanups: (() => void)[] = [];
+
+  private volume: RendererVolume | null = null;
+  private image: vtkImageData | null = null;
+  private volumeActor: vtkVolume | null = null;
+  private volumeMapper: vtkVolumeMapper | null = null;
+  private surfaceActor: vtkActor | null = null;
+  private surfaceMapper: vtkMapper | null = null;
+  /** Iso value of the surface on screen, null when none. */
+  private surfaceIso: number | null = null;
+
+  private presetId: PresetId = 'ct-bone';
+  private mode: View3DRenderMode = 'volume';
+  private isoValue = 300;
+  private isoTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped per surface request so a late answer for an old iso value is dropped. */
+  private surfaceGeneration = 0;
+  private contextLost = false;
+  private disposed = false;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly listeners: VolumeRenderer3DListeners = {},
+    options: VolumeRenderer3DOptions = {},
+  ) {
+    this.computer = new IsosurfaceComputer(options.workerFactory, options.maxSurfaceVoxels);
+    this.renderer.setBackground(...BACKGROUND);
+    this.renderWindow.addRenderer(this.renderer);
+    this.renderWindow.addView(this.glWindow);
+    this.glWindow.setContainer(container);
+    const canvas = this.glWindow.getCanvas() as HTMLCanvasElement;
+    // Ask for the context vtk.js will ask for (same options, so the same context comes
+    // back to it): vtk.js throws deep inside its first render without one.
+    this.gl = typeof WebGL2RenderingContext === 'undefined' ? null : canvas.getContext('webgl2', { preserveDrawingBuffer: false, depth: true, alpha: true, powerPreference: 'high-performance' });
+    this.supported = this.gl !== null;
+    const requested = options.quality ?? 'auto';
+    this.quality = requested !== 'auto' ? requested : this.gl && isSoftwareRenderer(rendererName(this.gl)) ? 'software' : 'full';
+    if (!this.supported) {
+      queueMicrotask(() => this.listeners.onGraphicsError?.(NO_WEBGL2));
+      return;
+    }
+    this.listen(canvas, 'webglcontextlost', (event) => {
+      event.preventDefault(); // lets the browser restore it
+      this.contextLost = true;
+      this.listeners.onGraphicsError?.(CONTEXT_LOST);
+    });
+    this.listen(canvas, 'webglcontextrestored', () => {
+      this.contextLost = false;
+      this.listeners.onGraphicsError?.(null);
+      this.render();
+    });
+    this.setUpInteraction();
+    const camera = this.renderer.getActiveCamera();
+    const subscription = camera.onModified(() => this.listeners.onOrientation?.(this.orientation()));
+    this.cleanups.push(() => subscription.unsubscribe());
+    this.resize();
+  }
+
+  /** The letters for the current camera (the overlay also reads them once on mount). */
+  orientation(): EdgeLetters {
+    const camera = this.renderer.getActiveCamera();
+    return edgeLetters(camera.getViewUp() as Vec3, camera.getDirectionOfProjection() as Vec3);
+  }
+
+  setVolume(volume: RendererVolume | null): void {
+    if (this.disposed || volume === this.volume) return;
+    this.cancelSurface(false);
+    this.removeVolumeProps();
+    this.volume = volume;
+    if (!volume) {
+      this.computer.setVolume(null);
+      this.render();
+      return;
+    }
+    try {
+      this.image = toVtkImageData(volume);
+    } catch (err) {
+      // A malformed volume (voxel count or geometry) is the loader's bug, but the pane says so rather than crashing the grid.
+      this.volume = null;
+      this.listeners.onGraphicsError?.(`This series cannot be shown in 3D: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    if (this.supported && !this.contextLost) this.listeners.onGraphicsError?.(null);
+    this.computer.setVolume({ dimensions: volume.dimensions, ijkToLps: volume.ijkToLps, voxels: volume.voxels });
+    if (this.supported) {
+      const mapper = vtkVolumeMapper.newInstance();
+      mapper.setInputData(this.image);
+      const spacing = this.image.getSpacing();
+      // Half the finest voxel at full quality: coarser steps skip thin cortex and vessel walls.
+      mapper.setSampleDistance(Math.min(spacing[0], spacing[1], spacing[2]) * QUALITY[this.quality].sampleStep);
+      mapper.setMaximumSamplesPerRay(4000);
+      const actor = vtkVolume.newInstance();
+      actor.setMapper(mapper);
+      this.volumeMapper = mapper;
+      this.volumeActor = actor;
+      this.applyPreset();
+      this.renderer.addVolume(actor);
+    }
+    this.updateVisibility();
+    this.resetCamera();
+    if (this.mode === 'isosurface') this.requestSurface(0);
+  }
+
+  setPreset(id: PresetId): void {
+    this.presetId = id;
+    this.applyPreset();
+    this.render();
+  }
+
+  setMode(mode: View3DRenderMode): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    if (mode === 'isosurface' && this.surfaceIso !== this.isoValue) this.requestSurface(0);
+    if (mode === 'volume') this.cancelSurface(false);
+    this.updateVisibility();
+    this.render();
+  }
+
+  /** Debounced: the surface is recomputed ISO_DEBOUNCE_MS after the last change. */
+  setIsoValue(value: number): void {
+    if (value === this.isoValue) return;
+    this.isoValue = value;
+    if (this.mode === 'isosurface') this.requestSurface(ISO_DEBOUNCE_MS);
+  }
+
+  /** Stops a running surface computation; the view keeps what it showed before. */
+  cancelSurface(notify = true): void {
+    clearTimeout(this.isoTimer);
+    this.isoTimer = undefined;
+    const wasBusy = this.computer.busy;
+    this.surfaceGeneration++;
+    this.computer.cancel();
+    if (notify && wasBusy) this.listeners.onSurface?.({ kind: 'cancelled' });
+  }
+
+  /** Anterior view, head up, fitted to the volume: patient left on screen right. */
+  resetCamera(): void {
+    if (!this.supported) return;
+    const camera = this.renderer.getActiveCamera();
+    const bounds = this.image?.getBounds() ?? [-100, 100, -100, 100, -100, 100];
+    const centre: Vec3 = [(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2, (bounds[4] + bounds[5]) / 2];
+    camera.setFocalPoint(...centre);
+    camera.setPosition(centre[0], centre[1] - 1, centre[2]); // anterior is −y in LPS
+    camera.setViewUp(0, 0, 1);
+    this.renderer.resetCamera(bounds);
+    this.render();
+  }
+
+  /** Matches the canvas to the container's CSS size at device resolution. */
+  resize(): void {
+    if (!this.supported || this.disposed) return;
+    const { width, height } = this.container.getBoundingClientRect();
+    const ratio = (window.devicePixelRatio || 1) * QUALITY[this.quality].renderScale;
+    const w = Math.max(1, Math.floor(width * ratio));
+    const h = Math.max(1, Math.floor(height * ratio));
+    const [cw, ch] = this.glWindow.getSize();
+    if (cw !== w || ch !== h) this.glWindow.setSize(w, h);
+    this.render();
+  }
+
+  render(): void {
+    if (!this.supported || this.disposed || this.contextLost) return;
+    this.renderWindow.render();
+  }
+
+  /**
+   * Full-quality frames per second while the camera turns: each frame moves the
+   * azimuth by 6°, renders, and waits for the GPU (a 1-pixel readPixels) so queued
+   * work is not mistaken for speed. Only render time counts, not the yields between
+   * frames that keep the page responsive. The camera ends where it started for 60 frames.
+   */
+  async measureFps(frames = 60): Promise<number> {
+    if (!this.supported || !this.gl || this.contextLost) throw new Error(NO_WEBGL2);
+    const camera = this.renderer.getActiveCamera();
+    const pixel = new Uint8Array(4);
+    this.render();
+    this.gl.readPixels(0, 0, 1, 1, this.gl.RGBA, this.gl.UNSIGNED_BYTE, pixel);
+    let busy = 0;
+    for (let n = 0; n < frames; n++) {
+      if (this.disposed || this.contextLost) throw new Error('3D view went away during the measurement');
+      const started = performance.now();
+      camera.azimuth(FPS_STEP_DEGREES);
+      this.renderer.resetCameraClippingRange();
+      this.renderWindow.render();
+      this.gl.readPixels(0, 0, 1, 1, this.gl.RGBA, this.gl.UNSIGNED_BYTE, pixel);
+      busy += performance.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return frames / (busy / 1000);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.cancelSurface(false);
+    this.computer.dispose();
+    this.removeVolumeProps();
+    this.cleanups.splice(0).forEach((cleanup) => cleanup());
+    if (this.interactor) {
+      this.interactor.unbindEvents();
+      this.interactor.delete();
+      this.interactor = null;
+    }
+    this.disposed = true;
+    // Release GPU resources while the context is alive, then drop the context itself so
+    // remounting per series never piles up contexts (Chrome allows only ~16).
+    this.glWindow.setContainer(null as unknown as HTMLElement);
+    this.renderWindow.removeView(this.glWindow);
+    this.glWindow.delete();
+    this.renderer.delete();
+    this.renderWindow.delete();
+    this.gl?.getExtension('WEBGL_lose_context')?.loseContext();
+  }
+
+  private setUpInteraction(): void {
+    const interactor = vtkRenderWindowInteractor.newInstance();
+    interactor.setView(this.glWindow);
+    interactor.initialize();
+    interactor.bindEvents(this.container);
+    interactor.setInteractorStyle(newLumenTrackballStyle());
+    this.interactor = interactor;
+
+    // Keep the 3D view's gestures to itself: the grid and global shortcuts sit above it.
+    const stop = (event: Event): void => event.stopPropagation();
+    for (const type of ['pointerdown', 'pointerup', 'pointermove', 'click', 'dblclick', 'contextmenu'] as const) this.listen(this.container, type, stop);
+    this.listen(
+      this.container,
+      'wheel',
+      (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+      },
+      { passive: false },
+    );
+    this.listen(this.container, 'keydown', (event) => {
+      if ((event.key === 'r' || event.key === 'R') && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        event.stopPropagation();
+        this.resetCamera();
+      }
+    });
+  }
+
+  private listen<K extends keyof ViewEventMap>(target: HTMLElement, type: K, handler: (event: ViewEventMap[K]) => void, options?: AddEventListenerOptions): void {
+    const listener = handler as EventListener;
+    target.addEventListener(type, listener, options);
+    this.cleanups.push(() => target.removeEventListener(type, listener, options));
+  }
+
+  private preset(): VolumePreset {
+    const window = this.volume ? autoWindow(this.volume.voxels, this.volume.range) : ([0, 1] as [number, number]);
+    return resolvePreset(this.presetId, { window });
+  }
+
+  private applyPreset(): void {
+    if (!this.volumeActor) return;
+    const preset = this.preset();
+    const colors = vtkColorTransferFunction.newInstance();
+    for (const [value, r, g, b] of preset.colors) colors.addRGBPoint(value, r, g, b);
+    const opacity = vtkPiecewiseFunction.newInstance();
+    for (const [value, alpha] of preset.opacity) opacity.addPoint(value, alpha);
+    const property = this.volumeActor.getProperty();
+    property.setRGBTransferFunction(0, colors);
+    property.setScalarOpacity(0, opacity);
+    // Opacities are per millimetre of ray, independent of voxel size.
+    property.setScalarOpacityUnitDistance(0, 1);
+    property.setInterpolationTypeToLinear();
+    property.setShade(preset.shade !== null && QUALITY[this.quality].shade);
+    if (preset.shade) {
+      property.setAmbient(preset.shade.ambient);
+      property.setDiffuse(preset.shade.diffuse);
+      property.setSpecular(preset.shade.specular);
+      property.setSpecularPower(preset.shade.specularPower);
+    }
+  }
+
+  private requestSurface(delayMs: number): void {
+    if (!this.volume) return;
+    clearTimeout(this.isoTimer);
+    const run = (): void => {
+      this.isoTimer = undefined;
+      void this.computeSurface(this.isoValue);
+    };
+    if (delayMs > 0) this.isoTimer = setTimeout(run, delayMs);
+    else run();
+  }
+
+  private async computeSurface(isoValue: number): Promise<void> {
+    const generation = ++this.surfaceGeneration;
+    this.listeners.onSurface?.({ kind: 'computing', isoValue });
+    let result: IsosurfaceResult;
+    try {
+      result = await this.computer.compute(isoValue);
+    } catch (err) {
+      if (err instanceof IsosurfaceCancelledError || generation !== this.surfaceGeneration) return;
+      this.listeners.onSurface?.({ kind: 'error', message: `Surface at ${Math.round(isoValue)} failed: ${err instanceof Error ? err.message : String(err)}` });
+      return;
+    }
+    if (generation !== this.surfaceGeneration || this.disposed) return;
+    this.showSurface(result, isoValue);
+    const { factors, dimensions, triangles, ms } = result;
+    this.listeners.onSurface?.({ kind: 'ready', isoValue, factors, dimensions, triangles, ms });
+  }
+
+  private showSurface(mesh: IsosurfaceResult, isoValue: number): void {
+    this.removeSurface();
+    this.surfaceIso = isoValue;
+    if (!this.supported) return;
+    const poly = vtkPolyData.newInstance();
+    poly.getPoints().setData(mesh.points, 3);
+    poly.getPolys().setData(mesh.polys);
+    poly.getPointData().setNormals(vtkDataArray.newInstance({ name: 'Normals', numberOfComponents: 3, values: mesh.normals }));
+    const mapper = vtkMapper.newInstance();
+    mapper.setInputData(poly);
+    mapper.setScalarVisibility(false);
+    const actor = vtkActor.newInstance();
+    actor.setMapper(mapper);
+    const property = actor.getProperty();
+    property.setColor(...IVORY);
+    property.setAmbient(0.1);
+    property.setDiffuse(0.75);
+    property.setSpecular(0.15);
+    property.setSpecularPower(15);
+    this.surfaceActor = actor;
+    this.surfaceMapper = mapper;
+    this.renderer.addActor(actor);
+    this.updateVisibility();
+    this.renderer.resetCameraClippingRange();
+    this.render();
+  }
+
+  /** Volume in volume mode; in isosurface mode the surface, or the volume until a first surface exists. */
+  private updateVisibility(): void {
+    const surfaceShown = this.mode === 'isosurface' && this.surfaceActor !== null;
+    this.surfaceActor?.setVisibility(surfaceShown);
+    this.volumeActor?.setVisibility(!surfaceShown);
+  }
+
+  private removeSurface(): void {
+    if (this.surfaceActor) {
+      this.renderer.removeActor(this.surfaceActor);
+      this.surfaceMapper?.getInputData()?.delete();
+      this.surfaceMapper?.delete();
+      this.surfaceActor.delete();
+    }
+    this.surfaceActor = null;
+    this.surfaceMapper = null;
+    this.surfaceIso = null;
+  }
+
+  private removeVolumeProps(): void {
+    this.removeSurface();
+    if (this.volumeActor) {
+      this.renderer.removeVolume(this.volumeActor);
+      this.volumeActor.delete();
+      this.volumeMapper?.delete();
+    }
+    this.image?.delete();
+    this.volumeActor = null;
+    this.volumeMapper = null;
+    this.image = null;
+  }
+}
