@@ -96,7 +96,7 @@ describe.skipIf(!ready)(`3-up viewer ${reason}`, () => {
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-three-up-'));
-    for (const orientation of ['axial', 'rotated', 'coronal'] as const) {
+    for (const orientation of ['axial', 'rotated', 'coronal', 'oblique'] as const) {
       truths[orientation] = writeVolumePhantom({ dir: path.join(root, orientation), orientation, size: [110, 110, 72], spacing: [1, 1, 1.5], seriesDescription: `Phantom ${orientation}` });
     }
     [harness, browser] = await Promise.all([startHarness({ folder: root }), launchChromium()]);
@@ -104,7 +104,7 @@ describe.skipIf(!ready)(`3-up viewer ${reason}`, () => {
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     await page.goto(harness.url);
-    await page.getByTestId('series-card').nth(2).waitFor();
+    await page.getByTestId('series-card').nth(3).waitFor();
   }, 60_000);
 
   afterAll(async () => {
@@ -113,7 +113,7 @@ describe.skipIf(!ready)(`3-up viewer ${reason}`, () => {
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
-  for (const orientation of ['axial', 'rotated', 'coronal'] as const) {
+  for (const orientation of ['axial', 'rotated', 'coronal', 'oblique'] as const) {
     it(`${orientation} acquisition: marker A appears left-anterior-superior in all three views, with the right edge labels`, async () => {
       await openSeries(page, truths[orientation]!.seriesInstanceUid);
       for (const view of ['axial', 'coronal', 'sagittal'] as const) {

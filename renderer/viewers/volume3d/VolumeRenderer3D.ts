@@ -23,7 +23,7 @@ import type { Vec3 } from '../../../shared/math/vec3';
 import type { RendererVolume } from '../RendererVolume';
 import { IsosurfaceCancelledError, IsosurfaceComputer, type IsosurfaceResult, type WorkerFactory } from './IsosurfaceComputer';
 import type { IsosurfaceStats } from './isosurfaceProtocol';
-import { newLumenTrackballStyle } from './lumenTrackballStyle';
+import { newLumenTrackballStyle } from '../vtk/lumenTrackballStyle';
 import { edgeLetters, type EdgeLetters } from './orientationLetters';
 import { toVtkImageData } from './toVtkImageData';
 import { autoWindow, resolvePreset, type PresetId, type VolumePreset } from './volumePresets';
