@@ -17,22 +17,22 @@ export interface ViewerTiming {
   note: string;
 }
 
-/** Clicks a series card and resolves when the axial view has drawn its first image. */
+/** Clicks a series card and resolves with the time until the axial view first drew the series at its real size. */
 async function clickToFirstImage(page: Page, uid: string): Promise<number> {
   return page.evaluate(async (seriesUid) => {
+    type AxialProbe = () => { seriesUid: string; firstImageAt: number };
     const card = document.querySelector<HTMLElement>(`[data-testid=series-card][data-series-uid="${seriesUid}"]`)!;
     const started = performance.now();
     card.click();
-    await new Promise<void>((resolve) => {
+    const drawnAt = await new Promise<number>((resolve) => {
       const tick = (): void => {
-        const axial = window.__lumenPerf?.['slice:axial'] as (() => { seriesUid: string }) | undefined;
-        if (axial && axial().seriesUid === seriesUid) resolve();
-        else requestAnimationFrame(tick);
+        const axial = (window.__lumenPerf?.['slice:axial'] as AxialProbe | undefined)?.();
+        if (axial && axial.seriesUid === seriesUid && axial.firstImageAt > 0) resolve(axial.firstImageAt);
+        else setTimeout(tick, 5);
       };
       tick();
     });
-    await new Promise((r) => requestAnimationFrame(r));
-    return performance.now() - started;
+    return drawnAt - started;
   }, uid);
 }
 

@@ -85,8 +85,19 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
   }, [host, store, quality]);
 
   useEffect(() => {
-    store.adoptVolume(volume ? { modality: volume.modality, range: volume.range, autoWindow: autoWindow(volume.voxels, volume.range) } : null);
-    rendererRef.current?.setVolume(volume);
+    // Let the slice views paint first: uploading the volume texture (and, on a software GPU, the
+    // first 3D frame) takes longer than all three slices together.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        store.adoptVolume(volume ? { modality: volume.modality, range: volume.range, autoWindow: autoWindow(volume.voxels, volume.range) } : null);
+        rendererRef.current?.setVolume(volume);
+      }, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [volume, store, host]);
 
   const unit = volume?.modality.toUpperCase() === 'CT' ? 'HU' : '';
