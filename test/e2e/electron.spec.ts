@@ -69,4 +69,24 @@ describe.skipIf(skipReason !== '')(`Electron shell ${skipReason}`, () => {
     expect(await page.getByTestId('kind-badge').first().textContent()).toBe('volume');
     await page.screenshot({ path: screenshotPath('electron-sample.png') });
   });
+
+  it.skipIf(!fs.existsSync(sample))('shows the sample in the 3-up viewer over ipcMain: three drawn slice views and the 3D view', async () => {
+    await page.getByTestId('volume-workspace').waitFor({ timeout: 60_000 });
+    for (const view of ['axial', 'coronal', 'sagittal']) {
+      const spread = await page.locator(`[data-testid=canvas-${view}]`).evaluate((canvas: HTMLCanvasElement) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let min = 255;
+        let max = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          min = Math.min(min, data[i]!);
+          max = Math.max(max, data[i]!);
+        }
+        return max - min;
+      });
+      expect(spread, view).toBeGreaterThan(150);
+    }
+    await page.getByTestId('view3d-canvas-host').locator('canvas').waitFor();
+    expect(await page.getByTestId('view3d-message').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('electron-three-up.png') });
+  });
 });
