@@ -13,24 +13,13 @@ import { positionerAngleLabel } from '../../renderer/features/preview/angleLabel
 import { windowToByte } from '../../renderer/viewers/windowLevel';
 import { projectEllipsoids } from '../fixtures/projectEllipsoids';
 import { writeRotationalRun, type RotationalRunTruth } from '../fixtures/rotationalRun';
-import { chromiumInstalled, harnessBuilt, launchChromium, screenshotPath, sharedData, startHarness, type Harness } from './harness';
+import { chromiumInstalled, harnessBuilt, launchChromium, screenshotPath, sharedData, startHarness, type Harness, openHarnessPage } from './harness';
 import { canvasGrey } from './pixels';
 
 const ready = harnessBuilt && chromiumInstalled;
 const reason = !harnessBuilt ? '(needs `npm run build`)' : !chromiumInstalled ? '(needs /usr/bin/chromium)' : '';
 const pydicomFiles = path.join(sharedData, 'dicom-robustness', 'pydicom-testfiles');
 const FRAMES = 41;
-
-async function newPage(browser: Browser, harness: Harness): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  await page.goto(harness.url);
-  return { page, problems };
-}
 
 async function frameNumber(page: Page): Promise<{ n: number; of: number }> {
   const text = (await page.getByTestId('frame-index').textContent()) ?? '';
@@ -95,7 +84,7 @@ describe.skipIf(!ready)(`frame viewer ${reason}`, () => {
     beforeAll(async () => {
       truth = writeRotationalRun({ dir: path.join(parent, 'spin'), frames: FRAMES });
       harness = await startHarness({ folder: path.join(parent, 'spin') });
-      ({ page, problems } = await newPage(browser, harness));
+      ({ page, problems } = await openHarnessPage(browser, harness));
     });
     afterAll(async () => {
       await page?.close();
@@ -265,7 +254,7 @@ describe.skipIf(!ready)(`frame viewer ${reason}`, () => {
       doseUid = uidOf('dose-broken-frame.dcm');
       j2kUid = uidOf('j2k-broken.dcm');
       harness = await startHarness({ folder: dir });
-      ({ page, problems } = await newPage(browser, harness));
+      ({ page, problems } = await openHarnessPage(browser, harness));
     });
     afterAll(async () => {
       await page?.close();

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumInstalled, harnessBuilt, launchChromium, screenshotPath, sharedData, startHarness, type Harness } from './harness';
+import { chromiumInstalled, harnessBuilt, launchChromium, openHarnessPage, screenshotPath, sharedData, startHarness, type Harness } from './harness';
 
 const robustnessDir = path.join(sharedData, 'dicom-robustness');
 const ready = harnessBuilt && chromiumInstalled && fs.existsSync(robustnessDir);
@@ -39,14 +39,11 @@ describe.skipIf(!ready)(`robustness collection in the app ${reason}`, () => {
   let browser: Browser;
   let harness: Harness;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     [harness, browser] = await Promise.all([startHarness({ folder: robustnessDir }), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    await page.goto(harness.url);
+    ({ page, problems } = await openHarnessPage(browser, harness));
     await page.getByTestId('series-card').first().waitFor({ timeout: 60_000 });
   }, 90_000);
 

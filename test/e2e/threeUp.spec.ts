@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { windowToByte } from '../../renderer/viewers/windowLevel';
 import { BODY_HU, MARKER_A, MARKER_B, MARKER_HU } from '../fixtures/phantom';
 import { writeVolumePhantom, type VolumePhantomTruth } from '../fixtures/volumePhantom';
-import { chromiumInstalled, harnessBuilt, launchChromium, screenshotPath, startHarness, type Harness } from './harness';
+import { chromiumInstalled, harnessBuilt, launchChromium, openHarnessPage, screenshotPath, startHarness, type Harness } from './harness';
 import { canvasGrey, findBlobs, greyBlobs, screenshotRgba, type GreyImage } from './pixels';
 
 const ready = harnessBuilt && chromiumInstalled;
@@ -91,7 +91,7 @@ describe.skipIf(!ready)(`3-up viewer ${reason}`, () => {
   let harness: Harness;
   let page: Page;
   let root: string;
-  const problems: string[] = [];
+  let problems: string[] = [];
   const truths: Record<string, VolumePhantomTruth> = {};
 
   beforeAll(async () => {
@@ -100,10 +100,7 @@ describe.skipIf(!ready)(`3-up viewer ${reason}`, () => {
       truths[orientation] = writeVolumePhantom({ dir: path.join(root, orientation), orientation, size: [110, 110, 72], spacing: [1, 1, 1.5], seriesDescription: `Phantom ${orientation}` });
     }
     [harness, browser] = await Promise.all([startHarness({ folder: root }), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    await page.goto(harness.url);
+    ({ page, problems } = await openHarnessPage(browser, harness));
     await page.getByTestId('series-card').nth(3).waitFor();
   }, 60_000);
 
@@ -291,8 +288,7 @@ describe.skipIf(!ready)(`3-up viewer with bad input ${reason}`, () => {
     big = writeVolumePhantom({ dir: path.join(root, 'big'), size: [110, 110, 72], seriesDescription: 'Too big', seriesNumber: 2, ...study });
     broken = writeVolumePhantom({ dir: path.join(root, 'broken'), size: [48, 48, 40], spacing: [2, 2, 2.5], seriesDescription: 'Broken after indexing', seriesNumber: 3, ...study });
     [harness, browser] = await Promise.all([startHarness({ folder: root, volumeLimitMb: 2 }), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(harness.url);
+    ({ page } = await openHarnessPage(browser, harness));
     await page.getByTestId('series-card').nth(2).waitFor();
   }, 60_000);
 

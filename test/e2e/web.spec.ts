@@ -12,7 +12,7 @@ import NodeWebSocket from 'ws';
 import type { EventChannel } from '../../shared/contracts/ipc';
 import { decodeMessage } from '../../shared/contracts/wireFormat';
 import { writeVolumePhantom, type VolumePhantomTruth } from '../fixtures/volumePhantom';
-import { chestCtDir, chromiumInstalled, harnessBuilt, launchChromium, screenshotPath, startHarness, type Harness } from './harness';
+import { chestCtDir, chromiumInstalled, harnessBuilt, launchChromium, screenshotPath, startHarness, type Harness, openHarnessPage } from './harness';
 
 const ready = harnessBuilt && chromiumInstalled;
 const reason = !harnessBuilt ? '(needs `npm run build`)' : !chromiumInstalled ? '(needs /usr/bin/chromium)' : '';
@@ -33,17 +33,6 @@ async function canvasStats(page: Page, selector: string): Promise<{ width: numbe
   });
 }
 
-async function newPage(browser: Browser, harness: Harness): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  await page.goto(harness.url);
-  return { page, problems };
-}
-
 describe.skipIf(!ready)(`web harness ${reason}`, () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -59,7 +48,7 @@ describe.skipIf(!ready)(`web harness ${reason}`, () => {
     let problems: string[];
     beforeAll(async () => {
       harness = await startHarness({ folder: chestCtDir });
-      ({ page, problems } = await newPage(browser, harness));
+      ({ page, problems } = await openHarnessPage(browser, harness));
     });
     afterAll(async () => {
       await page?.close();
@@ -154,7 +143,7 @@ describe.skipIf(!ready)(`web harness ${reason}`, () => {
       truth = writeVolumePhantom({ dir: path.join(parent, 'phantom-axial'), seriesDescription: 'E2E phantom' });
       fs.mkdirSync(path.join(parent, 'empty-folder'));
       harness = await startHarness();
-      ({ page, problems } = await newPage(browser, harness));
+      ({ page, problems } = await openHarnessPage(browser, harness));
       // Watch the contract on the wire: decode every frame main sends.
       page.on('websocket', (socket) =>
         socket.on('framereceived', ({ payload }) => {

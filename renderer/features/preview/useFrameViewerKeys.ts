@@ -8,7 +8,8 @@
  * is shown. It ignores keys while the user types in a field, and leaves Space and Enter
  * to a focused button, whose own action they are.
  */
-import { useEffect } from 'react';
+import { useCallback } from 'react';
+import { useClaimedKeys } from '../../app/useClaimedKeys';
 import type { RootStore } from '../../stores/RootStore';
 
 function isTextEntry(target: EventTarget | null): boolean {
@@ -19,12 +20,10 @@ function isTextEntry(target: EventTarget | null): boolean {
 }
 
 export function useFrameViewerKeys(store: RootStore, active: boolean): void {
-  useEffect(() => {
-    if (!active) return;
-    const onKeyDown = (event: KeyboardEvent): void => {
+  const actionFor = useCallback(
+    (event: KeyboardEvent): (() => void) | undefined => {
       const { preview, layout } = store;
-      if (layout.overlay !== 'none' || !preview.series || preview.frameCount === 0) return;
-      if (event.ctrlKey || event.metaKey || event.altKey || isTextEntry(event.target)) return;
+      if (layout.overlay !== 'none' || !preview.series || preview.frameCount === 0 || isTextEntry(event.target)) return undefined;
       const onButton = event.target instanceof HTMLButtonElement;
       const actions: Record<string, () => void> = {
         ArrowLeft: () => preview.step(-1),
@@ -44,13 +43,9 @@ export function useFrameViewerKeys(store: RootStore, active: boolean): void {
         actions['+'] = actions['='] = () => preview.cine.setFps(preview.cine.fps + 1);
         actions['-'] = actions._ = () => preview.cine.setFps(preview.cine.fps - 1);
       }
-      const run = actions[event.key];
-      if (!run) return;
-      run();
-      event.preventDefault();
-      event.stopPropagation();
-    };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  }, [store, active]);
+      return actions[event.key];
+    },
+    [store],
+  );
+  useClaimedKeys(actionFor, active);
 }

@@ -1,28 +1,17 @@
-/**
- * The 3-up viewer claims its keys while it is on screen, as the frame viewer does: the
- * listener sits on the document and stops what it handles, so the window-level
- * shortcuts only see the rest (←/→ still change series). Keys typed into a field and
- * keys with Ctrl/Cmd/Alt are left alone.
- */
-import { useEffect } from 'react';
+/** The 3-up viewer's keys while it is on screen (←/→ stay free and change series); not while typing in a field. */
+import { useMemo } from 'react';
+import { useClaimedKeys } from '../../app/useClaimedKeys';
 import type { RootStore } from '../../stores/RootStore';
 import { viewerKeymap } from './viewerKeymap';
 import { isTyping } from '../../app/isTyping';
 
 export function useViewerKeys(store: RootStore): void {
-  useEffect(() => {
+  const actionFor = useMemo(() => {
     const keymap = viewerKeymap(store.viewer);
-    const onKeyDown = (event: KeyboardEvent): void => {
-      if (store.layout.overlay !== 'none' || !store.viewer.volume) return;
-      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
-      const key = event.shiftKey && event.key === 'Delete' ? 'Shift+Delete' : event.key.length === 1 ? event.key.toLowerCase() : event.key;
-      const run = keymap[key];
-      if (!run) return;
-      run();
-      event.preventDefault();
-      event.stopPropagation();
+    return (event: KeyboardEvent): (() => void) | undefined => {
+      if (store.layout.overlay !== 'none' || !store.viewer.volume || isTyping(event.target)) return undefined;
+      return keymap[event.shiftKey && event.key === 'Delete' ? 'Shift+Delete' : event.key.length === 1 ? event.key.toLowerCase() : event.key];
     };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
   }, [store]);
+  useClaimedKeys(actionFor);
 }
