@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import type { VolumeDescription } from '../../shared/contracts/ipc';
 import { UserError } from '../../shared/contracts/UserError';
 import type { VolumeSliceRef } from '../../shared/contracts/workerTasks';
 import type { SeriesPlan } from '../../shared/dicom/SeriesPlan';
@@ -12,18 +13,9 @@ import { formatBytes } from './formatBytes';
 import { resampleSlices } from './resampleSlices';
 import type { WorkerPool } from './WorkerPool';
 
-export interface LoadedVolume {
-  seriesUid: string;
-  modality: string;
-  /** [columns, rows, slices]. */
-  dimensions: [number, number, number];
-  /** [col mm, row mm, slice mm]. */
-  spacing: [number, number, number];
-  /** (i, j, k, 1) → LPS mm, row-major 4x4. */
-  ijkToLps: number[];
+export interface LoadedVolume extends VolumeDescription {
   /** Slice-major, column fastest; backed by a SharedArrayBuffer. */
   voxels: Float32Array;
-  range: [number, number];
 }
 
 export interface VolumeLoadOptions {

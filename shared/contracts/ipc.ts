@@ -56,8 +56,8 @@ export interface FramePixels {
   range: [number, number];
 }
 
-/** A volume loaded in main, described without its voxels (those come from `volume:getVoxels`). */
-export interface VolumeInfo {
+/** What every holder of a volume (main, the renderer, the contract) says about it besides its voxels. */
+export interface VolumeDescription {
   seriesUid: string;
   modality: string;
   /** [columns, rows, slices]. */
@@ -66,8 +66,12 @@ export interface VolumeInfo {
   spacing: [number, number, number];
   /** (i, j, k, 1) → LPS mm, row-major 4x4. */
   ijkToLps: number[];
-  /** [min, max] in modality units. */
+  /** [min, max] in modality units (HU for CT). */
   range: [number, number];
+}
+
+/** A volume loaded in main, described without its voxels (those come from `volume:getVoxels`). */
+export interface VolumeInfo extends VolumeDescription {
   /** How `volume:getVoxels` will deliver the values: int16 when that loses nothing. */
   voxelType: 'int16' | 'float32';
 }
