@@ -267,6 +267,55 @@ describe.skipIf(!ready)(`3-up viewer ${reason}`, () => {
     await page.keyboard.press('r');
     expect(await depthOf(page, 'axial')).toBeCloseTo(start, 6);
   });
+
+  it('the scale bar is true to the image; zoom keeps the point under the cursor; pan and the splitter move what they should', async () => {
+    await openSeries(page, truths.axial!.seriesInstanceUid);
+    await page.keyboard.press('r');
+    await scrollTo(page, 'axial', MARKER_A[2]);
+    const view = page.getByTestId('view-axial');
+    const box = (await view.boundingBox())!;
+    const image = await canvasGrey(page, '[data-testid=canvas-axial]');
+    const { pxPerMm } = locateFromBody(image, 'axial', MARKER_A[2]);
+    const bar = view.getByTestId('scale-bar');
+    const barMm = Number(await bar.getAttribute('data-mm'));
+    const barPx = (await bar.locator('.scale-bar-line').boundingBox())!.width;
+    expect(barPx / (barMm * pxPerMm)).toBeCloseTo(1, 1);
+
+    const marker = greyBlobs(image, 240)[0]!;
+    const bodyWidth = greyBlobs(image, 60)[0]!.maxX - greyBlobs(image, 60)[0]!.minX + 1;
+    await page.mouse.move(box.x + marker.cx, box.y + marker.cy);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -300);
+    await page.keyboard.up('Control');
+    await expect.poll(async () => greyBlobs(await canvasGrey(page, '[data-testid=canvas-axial]'), 60)[0]!.maxX).not.toBe(greyBlobs(image, 60)[0]!.maxX);
+    const zoomed = await canvasGrey(page, '[data-testid=canvas-axial]');
+    const zoomedMarker = greyBlobs(zoomed, 240)[0]!;
+    expect(Math.hypot(zoomedMarker.cx - marker.cx, zoomedMarker.cy - marker.cy)).toBeLessThan(2);
+    const zoomedBody = greyBlobs(zoomed, 60)[0]!;
+    // The body may now run off the view's edge; its right half is still a fair measure of the zoom.
+    expect((zoomedBody.maxX - zoomedMarker.cx) / (greyBlobs(image, 60)[0]!.maxX - marker.cx)).toBeCloseTo(Math.exp(300 * 0.0015), 1);
+    expect(bodyWidth).toBeGreaterThan(50);
+
+    await page.mouse.move(box.x + 60, box.y + 200);
+    await page.keyboard.down('Shift');
+    await page.mouse.down();
+    await page.mouse.move(box.x + 100, box.y + 225, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    const panned = greyBlobs(await canvasGrey(page, '[data-testid=canvas-axial]'), 240)[0]!;
+    expect(Math.hypot(panned.cx - zoomedMarker.cx - 40, panned.cy - zoomedMarker.cy - 25)).toBeLessThan(2);
+
+    const splitter = (await page.getByTestId('splitter-column').boundingBox())!;
+    await page.mouse.move(splitter.x + 3, splitter.y + 100);
+    await page.mouse.down();
+    await page.mouse.move(splitter.x + 153, splitter.y + 100, { steps: 5 });
+    await page.mouse.up();
+    expect((await view.boundingBox())!.width - box.width).toBeCloseTo(150, -1);
+    await page.screenshot({ path: screenshotPath('three-up-zoom-pan-split.png') });
+    const moved = (await page.getByTestId('splitter-column').boundingBox())!;
+    await page.mouse.dblclick(moved.x + 3, moved.y + 100);
+    expect(Math.abs((await view.boundingBox())!.width - box.width)).toBeLessThan(2);
+  });
 });
 
 describe.skipIf(!ready)(`3-up viewer with bad input ${reason}`, () => {
