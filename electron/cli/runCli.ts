@@ -6,23 +6,18 @@
  */
 import packageJson from '../../package.json';
 import { UserError } from '../../shared/contracts/UserError';
-import type { IndexResult, SeriesSummary } from '../../shared/dicom/SeriesSummary';
 import { DicomIndexService } from '../services/DicomIndexService';
 import { checkExportTarget, exportVolume } from '../services/exportVolume';
 import { formatBytes } from '../services/formatBytes';
 import { VolumeService } from '../services/VolumeService';
 import { WorkerPool, type WorkerPoolOptions } from '../services/WorkerPool';
 import { parseArgs, UsageError } from './cliArgs';
-import { progressBar, type TextSink } from './progressBar';
+import { chooseVolumeSeries, indexFolder, oneFolder, type CliIo, type Services } from './cliCommon';
+import { progressBar } from './progressBar';
 import { formatIndexTable } from './formatIndexTable';
 import { COMMAND_USAGE, isCommand, MAIN_USAGE, type CommandName } from './usage';
 
-export interface CliIo {
-  stdout: TextSink;
-  stderr: TextSink;
-  /** Whether stderr is a terminal (progress bars are drawn only then). */
-  isTTY: boolean;
-}
+export type { CliIo } from './cliCommon';
 
 export interface CliOptions {
   pool?: WorkerPoolOptions;
@@ -82,35 +77,13 @@ function help(args: string[], io: CliIo): number {
   return print(io, COMMAND_USAGE[name as CommandName]);
 }
 
-interface Services {
-  index: DicomIndexService;
-  volumes: VolumeService;
-}
-
 async function withServices(options: CliOptions, run: (s: Services) => Promise<number>): Promise<number> {
   const pool = new WorkerPool(options.pool);
   try {
     const volumes = new VolumeService(pool, options.volumeBudgetBytes === undefined ? {} : { budgetBytes: options.volumeBudgetBytes });
-    return await run({ index: new DicomIndexService(pool), volumes });
+    return await run({ pool, index: new DicomIndexService(pool), volumes });
   } finally {
     await pool.destroy();
-  }
-}
-
-function oneFolder(positionals: string[], command: CommandName): string {
-  if (positionals.length === 0) throw new UsageError('missing <folder>', command);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, command);
-  return positionals[0];
-}
-
-async function indexFolder(folder: string, io: CliIo, services: Services): Promise<IndexResult> {
-  const bar = progressBar(io.stderr, io.isTTY);
-  try {
-    return await services.index.index(folder, {
-      onProgress: (p) => bar.update(p.stage === 'scanning' ? 'Scanning' : p.stage === 'grouping' ? 'Grouping' : 'Reading headers', p.done, p.total),
-    });
-  } finally {
-    bar.clear();
   }
 }
 
@@ -135,7 +108,7 @@ async function exportCommand(args: string[], io: CliIo, services: Services): Pro
   checkExportTarget(out, [folder]);
 
   const result = await indexFolder(folder, io, services);
-  const series = chooseSeries(result, typeof wanted === 'string' ? wanted : undefined);
+  const series = chooseVolumeSeries(result, typeof wanted === 'string' ? wanted : undefined, 'exported as one');
   const plan = services.index.requirePlan(series.uid);
   const bar = progressBar(io.stderr, io.isTTY);
   let written;
@@ -149,25 +122,4 @@ async function exportCommand(args: string[], io: CliIo, services: Services): Pro
   const [c, r, s] = series.dimensions;
   io.stderr.write(`Wrote ${written.file} (${c}×${r}×${s}, ${written.voxelType}, ${formatBytes(written.bytes)})\n`);
   return EXIT_OK;
-}
-
-function describeSeries(s: SeriesSummary): string {
-  return `  ${s.uid}  ${s.kind}, ${s.modality || '?'}, ${s.frames} frames${s.description ? `, "${s.description}"` : ''}`;
-}
-
-function chooseSeries(result: IndexResult, uid: string | undefined): SeriesSummary {
-  const list = () => result.series.map(describeSeries).join('\n');
-  if (uid !== undefined) {
-    const found = result.series.find((s) => s.uid === uid);
-    if (!found) throw new UserError('not-found', `No series ${uid} in ${result.folder}. Series found:\n${list()}`);
-    if (found.kind !== 'volume') throw new UserError('unsupported', `Series ${uid} is ${found.kind}, not a volume, so it cannot be exported as one.`);
-    return found;
-  }
-  if (result.series.length === 0) throw new UserError('not-found', `No DICOM series found in ${result.folder}.`);
-  if (result.series.length > 1) {
-    throw new UserError('invalid-request', `${result.folder} holds ${result.series.length} series; name one with --series UID:\n${list()}`);
-  }
-  const [only] = result.series;
-  if (only.kind !== 'volume') throw new UserError('unsupported', `The only series in ${result.folder} is ${only.kind}, not a volume, so it cannot be exported as one.`);
-  return only;
 }

@@ -11,6 +11,7 @@ import type { VolumeSliceRef } from '../../shared/contracts/workerTasks';
 import type { SeriesPlan } from '../../shared/dicom/SeriesPlan';
 import { formatBytes } from './formatBytes';
 import { resampleSlices } from './resampleSlices';
+import { chunkRanges, runChunks } from './runChunks';
 import type { WorkerPool } from './WorkerPool';
 
 export interface LoadedVolume extends VolumeDescription {
@@ -111,45 +112,22 @@ export class VolumeService {
     // Several chunks per worker balance uneven decode times; frames of one file stay
     // together so a multi-frame file is read once per chunk.
     const ordered = [...refs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.frameIndex - b.frameIndex));
-    const chunkCount = Math.min(ordered.length, this.pool.size * 4);
-    const chunkSize = Math.ceil(ordered.length / Math.max(1, chunkCount));
-    const chunks: VolumeSliceRef[][] = [];
-    for (let i = 0; i < ordered.length; i += chunkSize) chunks.push(ordered.slice(i, i + chunkSize));
-
-    const doneByChunk = new Array<number>(chunks.length).fill(0);
+    const requests = chunkRanges(ordered.length, this.pool.size * 4).map(([first, last]) => ({ voxels, columns, rows, slices: ordered.slice(first, last) }));
     const total = refs.length;
     onProgress?.({ done: 0, total, stage: 'decoding slices' });
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const results = await Promise.all(
-        chunks.map((slices, c) =>
-          this.pool
-            .run('dicom:decodeIntoVolume', { voxels, columns, rows, slices }, {
-              signal: controller.signal,
-              onProgress: (p) => {
-                doneByChunk[c] = p.done;
-                onProgress?.({ done: doneByChunk.reduce((a, b) => a + b, 0), total, stage: 'decoding slices' });
-              },
-            })
-            .catch((err: unknown) => {
-              // One failed chunk dooms the volume: stop the others now.
-              controller.abort();
-              throw explainSliceFailure(err);
-            }),
-        ),
-      );
-      if (signal?.aborted) throw new UserError('cancelled', 'Loading was cancelled.');
-      // Progress travels on its own port and may trail the results: close the count here.
-      onProgress?.({ done: total, total, stage: 'decoding slices' });
-      return {
-        min: Math.min(...results.map((r) => r.min)),
-        max: Math.max(...results.map((r) => r.max)),
-      };
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const results = await runChunks(this.pool, 'dicom:decodeIntoVolume', requests, {
+      ...(signal ? { signal } : {}),
+      onProgress: (done) => onProgress?.({ done, total, stage: 'decoding slices' }),
+    }).catch((err: unknown) => {
+      throw explainSliceFailure(err);
+    });
+    if (signal?.aborted) throw new UserError('cancelled', 'Loading was cancelled.');
+    // Progress travels on its own port and may trail the results: close the count here.
+    onProgress?.({ done: total, total, stage: 'decoding slices' });
+    return {
+      min: Math.min(...results.map((r) => r.min)),
+      max: Math.max(...results.map((r) => r.max)),
+    };
   }
 
   private evictFor(bytes: number): void {

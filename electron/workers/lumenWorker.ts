@@ -25,6 +25,7 @@ const handlers: Handlers = {
   'dicom:decodeFrame': async (req) => (await import('./tasks/decodeTasks')).decodeModalityFrame(req),
   'dicom:decodeIntoVolume': async (req, progress) => (await import('./tasks/decodeTasks')).decodeIntoVolume(req, progress),
   'dicom:thumbnail': async (req) => (await import('./tasks/decodeTasks')).decodeThumbnail(req, req.maxSize),
+  'reformat:straighten': async (req, progress) => (await import('./tasks/reformatTasks')).straightenIntoShared(req, progress),
   'test:crash': (req) => crash(req.how),
   'test:sleep': (req, progress) => sleep(req.ms, req.steps, progress),
   'test:transfer': (req) => makeTransferable(req.length),

@@ -6,6 +6,7 @@
  */
 import type { DicomHeader } from '../dicom/DicomHeader';
 import type { SkippedFile } from '../dicom/SeriesSummary';
+import type { Interpolation } from '../reformat/reslicePlane';
 import type { Thumbnail } from './ipc';
 
 /** One frame of one file. */
@@ -53,6 +54,29 @@ export interface WorkerTasks {
     response: { min: number; max: number };
   };
   'dicom:thumbnail': { request: FrameRef & { maxSize: number }; response: Thumbnail };
+  /**
+   * Fills slices [first, last) of a straightened volume from a shared source volume
+   * (Float32, column fastest), straight into shared output and mask buffers
+   * (columns × rows per slice). Progress counts slices.
+   */
+  'reformat:straighten': {
+    request: {
+      volume: SharedArrayBuffer;
+      dimensions: [number, number, number];
+      ijkToLps: number[];
+      sliceToWorld: number[][];
+      first: number;
+      last: number;
+      columns: number;
+      rows: number;
+      spacing: number;
+      interpolation: Interpolation;
+      background: number;
+      out: SharedArrayBuffer;
+      mask: SharedArrayBuffer;
+    };
+    response: { inside: number };
+  };
 
   // Test-only tasks: the worker refuses them unless started with test tasks enabled.
   'test:crash': { request: { how: 'exit' | 'throw' | 'oom' }; response: Record<string, never> };

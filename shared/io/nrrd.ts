@@ -34,21 +34,31 @@ const TYPE_ALIASES: Record<string, VoxelTypeName> = {
 
 const vector = (v: readonly number[]) => `(${v.map(formatNumber).join(',')})`;
 
-export function writeNrrd(image: VolumeImage, options: { gzip?: boolean } = {}): Uint8Array {
+/**
+ * `spacings` instead of LPS geometry: for images (a straightened volume, a projection)
+ * that no single affine places in the patient; their true mapping is saved beside them.
+ */
+export interface NrrdWriteOptions {
+  gzip?: boolean;
+  spacings?: readonly [number, number, number];
+}
+
+export function writeNrrd(image: VolumeImage, options: NrrdWriteOptions = {}): Uint8Array {
   const m = image.ijkToLps;
+  const geometry = options.spacings
+    ? [`spacings: ${options.spacings.map(formatNumber).join(' ')}`, 'kinds: domain domain domain']
+    : ['space: left-posterior-superior', `space directions: ${[0, 1, 2].map((c) => vector(axis(m, c))).join(' ')}`, 'kinds: domain domain domain'];
   const header = [
     'NRRD0004',
     '# Complete NRRD file format specification at:',
     '# http://teem.sourceforge.net/nrrd/format.html',
     `type: ${NRRD_TYPES[voxelTypeOf(image.voxels)]}`,
     'dimension: 3',
-    'space: left-posterior-superior',
     `sizes: ${image.dimensions.join(' ')}`,
-    `space directions: ${[0, 1, 2].map((c) => vector(axis(m, c))).join(' ')}`,
-    'kinds: domain domain domain',
+    ...geometry,
     'endian: little',
     `encoding: ${options.gzip ? 'gzip' : 'raw'}`,
-    `space origin: ${vector(originOf(m))}`,
+    ...(options.spacings ? [] : [`space origin: ${vector(originOf(m))}`]),
     '',
     '',
   ].join('\n');

@@ -55,6 +55,17 @@ describe('reslicePlane', () => {
     expect(pixels[15 + 16 * 8]).toBe(linear(17, 0, 5));
   });
 
+  it('cubic passes through voxel values and reproduces a quadratic field away from the edges', () => {
+    expect(sampleVolume(grid, [4, 5, 6], 'cubic')).toBeCloseTo(linear(4, 5, 6), 9);
+    // Catmull-Rom reproduces polynomials up to degree 2 in each axis.
+    const nx = 16;
+    const q = (i: number, j: number, k: number): number => 0.5 * i * i - 3 * j * k + k * k + 2;
+    const voxels = new Float32Array(nx * nx * nx);
+    for (let k = 0; k < nx; k++) for (let j = 0; j < nx; j++) for (let i = 0; i < nx; i++) voxels[i + nx * (j + nx * k)] = q(i, j, k);
+    const quadratic = { dimensions: [nx, nx, nx] as const, voxels };
+    for (const p of [[5.3, 7.71, 8.2], [2.5, 2.5, 12.9], [10.01, 3.99, 4.5]] as const) expect(sampleVolume(quadratic, p, 'cubic')).toBeCloseTo(q(p[0], p[1], p[2]), 3);
+  });
+
   it('nearest takes the voxel whose centre is closest', () => {
     expect(sampleVolume(grid, [3.4, 7.6, 2.49], 'nearest')).toBe(linear(3, 8, 2));
     expect(sampleVolume(grid, [19.4, 15.4, 11.4], 'nearest')).toBe(linear(19, 15, 11));

@@ -5,10 +5,11 @@
  *
  * Voxel centres sit at integer indices; a voxel fills ±0.5 around its centre, so a
  * position is inside the volume when every index lies in [−0.5, n − 0.5]. Inside that
- * box trilinear interpolation clamps to the edge voxels; outside it the pixel gets
- * `background` and, when a mask is given, 0 in the mask.
+ * box interpolation clamps to the edge voxels; outside it the pixel gets `background`
+ * and, when a mask is given, 0 in the mask. 'cubic' is Catmull-Rom (Keys, a = −0.5)
+ * over 4×4×4 voxels: it passes through the voxel values and may overshoot near edges.
  */
-export type Interpolation = 'nearest' | 'linear';
+export type Interpolation = 'nearest' | 'linear' | 'cubic';
 
 export interface VoxelGrid {
   /** [columns, rows, slices]. */
@@ -36,6 +37,7 @@ export function reslicePlane(grid: VoxelGrid, options: ResliceOptions): { pixels
   const pixels = options.out ?? new Float32Array(columns * rows);
   if (pixels.length < columns * rows) throw new RangeError('reslicePlane: output buffer is too small');
   const nearest = options.interpolation === 'nearest';
+  const cubic = options.interpolation === 'cubic';
   const di = m[0]!;
   const dj = m[4]!;
   const dk = m[8]!;
@@ -48,7 +50,7 @@ export function reslicePlane(grid: VoxelGrid, options: ResliceOptions): { pixels
     let k = m[9]! * r + m[11]!;
     // Integer column steps keep every interpolation weight constant along the row: the
     // interior of the row then needs no bounds tests and no per-pixel weights.
-    const [first, last] = !nearest && integerSteps ? interiorColumns(grid.dimensions, i, j, k, di, dj, dk, columns) : NO_COLUMNS;
+    const [first, last] = !nearest && !cubic && integerSteps ? interiorColumns(grid.dimensions, i, j, k, di, dj, dk, columns) : NO_COLUMNS;
     let o = r * columns;
     for (let c = 0; c < columns; c++, o++, i += di, j += dj, k += dk) {
       if (c === first) {
@@ -63,7 +65,7 @@ export function reslicePlane(grid: VoxelGrid, options: ResliceOptions): { pixels
         k += skip * dk;
         continue;
       }
-      const v = nearest ? sampleNearest(grid, i, j, k) : sampleLinear(grid, i, j, k);
+      const v = nearest ? sampleNearest(grid, i, j, k) : cubic ? sampleCubic(grid, i, j, k) : sampleLinear(grid, i, j, k);
       if (v !== v) {
         pixels[o] = background;
         if (mask) mask[o] = 0;
@@ -143,7 +145,8 @@ function linearRowInterior(grid: VoxelGrid, i: number, j: number, k: number, di:
 
 /** The value at fractional voxel indices, or NaN outside the volume. */
 export function sampleVolume(grid: VoxelGrid, ijk: readonly [number, number, number], interpolation: Interpolation): number {
-  return (interpolation === 'nearest' ? sampleNearest : sampleLinear)(grid, ijk[0], ijk[1], ijk[2]);
+  const sample = interpolation === 'nearest' ? sampleNearest : interpolation === 'cubic' ? sampleCubic : sampleLinear;
+  return sample(grid, ijk[0], ijk[1], ijk[2]);
 }
 
 function sampleNearest(grid: VoxelGrid, i: number, j: number, k: number): number {
@@ -194,6 +197,55 @@ function sampleLinear(grid: VoxelGrid, i: number, j: number, k: number): number 
     c1 += fy * ((fx === 0 ? v[b]! : v[b]! + fx * (v[b + sx]! - v[b]!)) - c1);
   }
   return c0 + fz * (c1 - c0);
+}
+
+// Scratch weights: one sample at a time per thread, so module-level buffers are safe and allocation-free.
+const WX = new Float64Array(4);
+const WY = new Float64Array(4);
+const WZ = new Float64Array(4);
+
+/** Catmull-Rom weights for the neighbours at offsets −1, 0, 1, 2 of a fraction t in [0, 1). */
+function cubicWeights(t: number, w: Float64Array): void {
+  const t2 = t * t;
+  const t3 = t2 * t;
+  w[0] = -0.5 * t3 + t2 - 0.5 * t;
+  w[1] = 1.5 * t3 - 2.5 * t2 + 1;
+  w[2] = -1.5 * t3 + 2 * t2 + 0.5 * t;
+  w[3] = 0.5 * t3 - 0.5 * t2;
+}
+
+function sampleCubic(grid: VoxelGrid, i: number, j: number, k: number): number {
+  const d = grid.dimensions;
+  const nx = d[0];
+  const ny = d[1];
+  const nz = d[2];
+  if (!(i >= -0.5 && i <= nx - 0.5 && j >= -0.5 && j <= ny - 0.5 && k >= -0.5 && k <= nz - 0.5)) return NaN;
+  const x = clamp(i, nx - 1);
+  const y = clamp(j, ny - 1);
+  const z = clamp(k, nz - 1);
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const z0 = Math.floor(z);
+  cubicWeights(x - x0, WX);
+  cubicWeights(y - y0, WY);
+  cubicWeights(z - z0, WZ);
+  const v = grid.voxels;
+  let sum = 0;
+  for (let c = 0; c < 4; c++) {
+    const wz = WZ[c]!;
+    if (wz === 0) continue;
+    const zz = Math.min(nz - 1, Math.max(0, z0 + c - 1)) * nx * ny;
+    for (let b = 0; b < 4; b++) {
+      const wyz = WY[b]! * wz;
+      if (wyz === 0) continue;
+      const yy = zz + Math.min(ny - 1, Math.max(0, y0 + b - 1)) * nx;
+      for (let a = 0; a < 4; a++) {
+        const w = WX[a]! * wyz;
+        if (w !== 0) sum += w * v[yy + Math.min(nx - 1, Math.max(0, x0 + a - 1))]!;
+      }
+    }
+  }
+  return sum;
 }
 
 function clamp(x: number, max: number): number {

@@ -30,7 +30,7 @@ r.SetResliceAxes(axes)
 r.SetOutputSpacing(1, 1, 1)
 r.SetOutputOrigin(0, 0, 0)
 r.SetOutputExtent(0, p['columns'] - 1, 0, p['rows'] - 1, 0, 0)
-r.SetInterpolationModeToNearestNeighbor() if p['interpolation'] == 'nearest' else r.SetInterpolationModeToLinear()
+{'nearest': r.SetInterpolationModeToNearestNeighbor, 'linear': r.SetInterpolationModeToLinear, 'cubic': r.SetInterpolationModeToCubic}[p['interpolation']]()
 r.SetBackgroundLevel(p['background'])
 times = []
 for _ in range(p['repeats']):
@@ -64,7 +64,7 @@ export interface VtkResliceRequest {
   sliceToIjk: readonly number[];
   columns: number;
   rows: number;
-  interpolation: 'nearest' | 'linear';
+  interpolation: 'nearest' | 'linear' | 'cubic';
   background: number;
   /** Runs of Update() to time; the median is reported. */
   repeats?: number;
