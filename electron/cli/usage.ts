@@ -1,5 +1,5 @@
 /** Help texts of the `lumen` command line. */
-export const COMMANDS = ['index', 'export-volume', 'help'] as const;
+export const COMMANDS = ['index', 'export-volume', 'straighten', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const MAIN_USAGE = `Usage: lumen <command> [options]
@@ -7,6 +7,9 @@ export const MAIN_USAGE = `Usage: lumen <command> [options]
 Commands:
   index <folder> [--json]                 List the DICOM series in a folder (recursively)
   export-volume <folder> --out <file>     Write a volume series as NRRD, NIfTI or MetaImage
+  straighten <folder> --path <curve.mrk.json> --out <dir>
+                                          Straightened (curved-reformat) volume along a path,
+                                          its slice transforms and projections
   help [command]                          Show help for a command
 
 Options:
@@ -17,6 +20,37 @@ Exit codes: 0 success, 2 usage error, 3 input error (the message says what to fi
 `;
 
 export const COMMAND_USAGE: Record<CommandName, string> = {
+  straighten: `Usage: lumen straighten <dicomFolder> [--series UID] --path <curve.mrk.json> --out <dir>
+         [--size 512x512] [--spacing <mm>] [--step <mm>] [--mode straight|stretch]
+         [--interp nearest|linear|cubic] [--projection mip,minip,mean,xray] [--slab <mm>] [--json]
+
+Reslices a volume series along the first curve of a 3D Slicer markups file (LPS or RAS):
+one plane perpendicular to the path every --step mm of arc length, --size pixels of
+--spacing mm, centred on the path. Values are raw (HU for CT), never screen grey.
+
+Writes into <dir> (never inside <dicomFolder>):
+  straightened.nrrd        voxel (i, j, k) = value at sliceToWorld[k]·(i, j, 0, 1)
+  straightened-mask.nrrd   1 where the sample lay inside the volume (outside: -1024 for CT)
+  transforms.json          { "from": "straightened-pixel", "to": "LPS", "size", "pixelSpacing",
+                             "sliceSpacing", "slices": [ { "sliceToWorld": [16, row-major], "arcLength" } ] }
+  projection-<kind>.nrrd and .png, provenance.json
+
+Options:
+  --series UID        The series; required when the folder holds several
+  --size CxR          Columns x rows of each slice (default 512x512)
+  --spacing mm        Pixel size (default: the volume's finest in-plane spacing)
+  --step mm           Arc length between slices (default: --spacing)
+  --mode straight     Straightened volume (stretch: not available yet)
+  --interp linear     nearest, linear (default) or cubic (Catmull-Rom)
+  --projection mip    Comma-separated: mip, minip, mean, xray (default mip)
+  --projection-axis row
+                      Project along row (across the path; dental panoramic), column, or slice
+  --slab mm           Slab thickness centred in the projected axis (default: all of it)
+  --curve catmull-rom Path interpolation: catmull-rom (centripetal), natural-cubic or linear
+  --roll deg          Roll of every slice about the path
+  --json              Summary on stdout, with timings { load_s, reslice_s, write_s }
+  -h, --help          Show this help
+`,
   index: `Usage: lumen index <folder> [--json]
 
 Reads the DICOM headers of every file under <folder> and lists its series.

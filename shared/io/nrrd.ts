@@ -92,7 +92,11 @@ export function readNrrd(bytes: Uint8Array): VolumeImage {
   const ras = space === 'right-anterior-superior' || space === 'ras';
   if (!ras && space !== 'left-posterior-superior' && space !== 'lps') throw new VolumeFileError(`unsupported NRRD space "${space}"`);
   const toLps = (v: Vec3): Vec3 => (ras ? [0 - v[0], 0 - v[1], v[2]] : v);
-  const vectors = [...need('space directions').matchAll(/\(([^)]*)\)/g)].map((m) => m[1].split(',').map(Number) as Vec3);
+  // Without LPS geometry (a straightened volume), the per-axis spacings make a diagonal affine.
+  const spacings = !fields.has('space directions') && fields.has('spacings') ? need('spacings').split(/\s+/).map(Number) : null;
+  const vectors = spacings
+    ? ([0, 1, 2].map((a) => [0, 1, 2].map((b) => (a === b ? spacings[a]! : 0))) as Vec3[])
+    : [...need('space directions').matchAll(/\(([^)]*)\)/g)].map((m) => m[1].split(',').map(Number) as Vec3);
   if (vectors.length !== 3) throw new VolumeFileError('NRRD "space directions" must give three vectors');
   const originMatch = /\(([^)]*)\)/.exec(fields.get('space origin') ?? '(0,0,0)');
   const origin = (originMatch ? originMatch[1].split(',').map(Number) : [0, 0, 0]) as Vec3;

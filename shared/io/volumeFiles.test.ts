@@ -145,6 +145,17 @@ describe('NRRD header', () => {
     expect(header).toContain('type: short');
   });
 
+  it('writes spacings instead of LPS geometry when asked (images no affine places), and reads them back', () => {
+    const flat = { dimensions: [3, 2, 2] as [number, number, number], ijkToLps: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], voxels: Float32Array.from({ length: 12 }, (_, n) => n / 4) };
+    const bytes = writeNrrd(flat, { spacings: [0.5, 0.5, 1.25] });
+    const header = new TextDecoder().decode(bytes.subarray(0, 300));
+    expect(header).toContain('spacings: 0.5 0.5 1.25');
+    expect(header).not.toMatch(/space( directions| origin)?:/);
+    const back = readNrrd(bytes);
+    expect(back.ijkToLps).toEqual([0.5, 0, 0, 0, 0, 0.5, 0, 0, 0, 0, 1.25, 0, 0, 0, 0, 1]);
+    expect(Array.from(back.voxels)).toEqual(Array.from(flat.voxels));
+  });
+
   it('converts a RAS-space file to LPS', () => {
     const ras = [
       'NRRD0004', 'type: uchar', 'dimension: 3', 'space: right-anterior-superior', 'sizes: 2 1 1',

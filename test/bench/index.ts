@@ -10,10 +10,13 @@ import { DicomIndexService } from '../../electron/services/DicomIndexService';
 import { VolumeService } from '../../electron/services/VolumeService';
 import { WorkerPool } from '../../electron/services/WorkerPool';
 import { writeManyFiles } from '../fixtures/manyFiles';
-import { invertAffine, multiply } from '../../shared/math/mat4';
+import { invertAffine, multiply, transformPoint } from '../../shared/math/mat4';
 import { reslicePlane } from '../../shared/reformat/reslicePlane';
 import { slicePlane, VIEW_BASES, centreVoxelLps } from '../../renderer/viewers/slice/sliceGeometry';
-import { vtkReslice } from '../support/vtkReslice';
+import { vtkReslice, vtkReslicePlanes } from '../support/vtkReslice';
+import { samplePath } from '../../shared/curve/samplePath';
+import { sliceToWorldOf } from '../../shared/reformat/straighten';
+import { straightenVolume } from '../../electron/services/ReformatService';
 import { measureDecodeTimes } from './decodeTimes';
 import { measureViewer } from './viewerTimes';
 import { dcmdumpHeaderScan, pydicomHeaderScan, pydicomVolumeLoad, type PeerTiming } from './peers';
@@ -110,6 +113,60 @@ async function benchReslice(pool: WorkerPool, folder: string): Promise<void> {
   }
 }
 
+/**
+ * Issue 4's benchmark: 512×512 slices every 0.5 mm along a curved path of more than
+ * 300 mm through the chest CT, beside vtkImageReslice cutting the same planes from the
+ * same volume (linear), and the median difference between the two outputs.
+ */
+async function benchStraighten(pool: WorkerPool, folder: string): Promise<void> {
+  const index = new DicomIndexService(pool);
+  const series = (await index.index(folder)).series.find((s) => s.kind === 'volume')!;
+  const volume = await new VolumeService(pool).load(index.requirePlan(series.uid));
+  const [nx, ny, nz] = volume.dimensions;
+  const centre = transformPoint(volume.ijkToLps, [(nx - 1) / 2, (ny - 1) / 2, (nz - 1) / 2]);
+  const zHalf = ((nz - 1) * volume.spacing[2]) / 2 - 8;
+  // A wavy path from the bottom of the chest to the top: curved in both x and y.
+  const points = Array.from({ length: 12 }, (_, n) => {
+    const t = n / 11;
+    return [centre[0] + 35 * Math.sin(2 * Math.PI * t), centre[1] + 25 * Math.cos(3 * Math.PI * t), centre[2] - zHalf + 2 * zHalf * t] as [number, number, number];
+  });
+  const step = 0.5;
+  const { samples, length } = samplePath(points, { step });
+  const geometry = { columns: 512, rows: 512, spacing: Math.min(volume.spacing[0], volume.spacing[1]) };
+  const sliceToWorld = samples.map((s) => sliceToWorldOf(s, geometry));
+  const task = `straighten 512×512 × ${samples.length} slices, every ${step} mm along ${length.toFixed(0)} mm (chest)`;
+  const started = performance.now();
+  const ours = await straightenVolume(pool, volume, sliceToWorld, 4 * 2 ** 30, { ...geometry, interpolation: 'linear', background: -3024 });
+  const lumen = (performance.now() - started) / 1000;
+  const samplesTotal = 512 * 512 * samples.length;
+  rows.push({ task, tool: `Lumen (${pool.size} workers)`, seconds: lumen, perSecond: `${(samplesTotal / lumen / 1e6).toFixed(1)} M samples/s` });
+  const lpsToIjk = invertAffine(volume.ijkToLps);
+  const keepEvery = 20;
+  const vtk = vtkReslicePlanes({ dimensions: volume.dimensions, voxels: new Float32Array(volume.voxels), planes: sliceToWorld.map((m) => multiply(lpsToIjk, m)), columns: 512, rows: 512, interpolation: 'linear', background: -3024, keepEvery });
+  if (!vtk) {
+    rows.push({ task, tool: 'vtkImageReslice', seconds: null, note: 'python3-vtk9 not installed' });
+    return;
+  }
+  const diffs: number[] = [];
+  const plane = 512 * 512;
+  for (let kept = 0; kept * keepEvery < samples.length; kept++) {
+    const k = kept * keepEvery;
+    for (let p = 0; p < plane; p += 7) {
+      const theirs = vtk.pixels[kept * plane + p]!;
+      if (ours.mask[k * plane + p] && theirs !== -3024) diffs.push(Math.abs(ours.voxels[k * plane + p]! - theirs));
+    }
+  }
+  const medianDiff = median(diffs)!;
+  rows.push({
+    task,
+    tool: `vtkImageReslice (VTK ${vtk.version}, C++)`,
+    seconds: vtk.seconds,
+    perSecond: `${(samplesTotal / vtk.seconds / 1e6).toFixed(1)} M samples/s`,
+    ratio: `${(vtk.seconds / lumen).toFixed(2)}×`,
+    note: `Lumen/VTK time ${(lumen / vtk.seconds).toFixed(2)}; median |Lumen − VTK| ${medianDiff.toFixed(4)} HU over ${diffs.length} samples`,
+  });
+}
+
 function printTable(): void {
   const header = ['task', 'tool', 'seconds', 'throughput', 'peer/Lumen', 'note'];
   const body = rows.map((r) => [r.task, r.tool, r.seconds === null ? '—' : r.seconds.toFixed(3), r.perSecond ?? '', r.ratio ?? '', r.note ?? '']);
@@ -137,6 +194,7 @@ async function main(): Promise<void> {
     }
     if (fs.existsSync(sample)) await benchVolumeLoad(pool, 'load bundled sample (JPEG-LS)', sample, false);
     if (fs.existsSync(chest)) await benchReslice(pool, chest);
+    if (fs.existsSync(chest)) await benchStraighten(pool, chest);
 
     const viewer = await measureViewer(fs.existsSync(chest) ? chest : sample, fs.existsSync(chest) ? 'chest CT' : 'sample');
     if (typeof viewer === 'string') rows.push({ task: 'viewer in Chromium', tool: '—', seconds: null, note: viewer });

@@ -1,8 +1,8 @@
 /**
  * VTK's vtkImageReslice (python3-vtk9, C++) as an oracle and benchmark peer for
  * Lumen's plane reslicer. The volume goes over as raw float32 with unit spacing and a
- * zero origin, so VTK's world coordinates are voxel indices and `sliceToIjk` can be its
- * reslice axes unchanged. Null where python3-vtk9 is not installed.
+ * zero origin, so VTK's world coordinates are voxel indices and each `sliceToIjk` can be
+ * its reslice axes unchanged. Null where python3-vtk9 is not installed.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,28 +20,32 @@ vol = np.fromfile(p['input'], dtype='<f4')
 img = vtk.vtkImageData()
 img.SetDimensions(nx, ny, nz)
 img.GetPointData().SetScalars(numpy_support.numpy_to_vtk(vol, deep=1))
-axes = vtk.vtkMatrix4x4()
-for i in range(4):
-    for j in range(4):
-        axes.SetElement(i, j, p['sliceToIjk'][4 * i + j])
 r = vtk.vtkImageReslice()
 r.SetInputData(img)
-r.SetResliceAxes(axes)
 r.SetOutputSpacing(1, 1, 1)
 r.SetOutputOrigin(0, 0, 0)
 r.SetOutputExtent(0, p['columns'] - 1, 0, p['rows'] - 1, 0, 0)
 {'nearest': r.SetInterpolationModeToNearestNeighbor, 'linear': r.SetInterpolationModeToLinear, 'cubic': r.SetInterpolationModeToCubic}[p['interpolation']]()
 r.SetBackgroundLevel(p['background'])
-times = []
-for _ in range(p['repeats']):
-    r.Modified()
-    t = time.perf_counter()
-    r.Update()
-    times.append(time.perf_counter() - t)
-out = numpy_support.vtk_to_numpy(r.GetOutput().GetPointData().GetScalars()).astype('<f4')
-out.tofile(p['output'])
-times.sort()
-print(json.dumps({'seconds': times[len(times) // 2], 'version': vtk.vtkVersion.GetVTKVersion()}))
+axes = vtk.vtkMatrix4x4()
+total = 0.0
+with open(p['output'], 'wb') as out:
+    for n, m in enumerate(p['planes']):
+        for i in range(4):
+            for j in range(4):
+                axes.SetElement(i, j, m[4 * i + j])
+        r.SetResliceAxes(axes)
+        times = []
+        for _ in range(p['repeats']):
+            r.Modified()
+            t = time.perf_counter()
+            r.Update()
+            times.append(time.perf_counter() - t)
+        times.sort()
+        total += times[len(times) // 2]
+        if n % p['keepEvery'] == 0:
+            out.write(numpy_support.vtk_to_numpy(r.GetOutput().GetPointData().GetScalars()).astype('<f4').tobytes())
+print(json.dumps({'seconds': total, 'version': vtk.vtkVersion.GetVTKVersion()}))
 `;
 
 let python: string | null | undefined;
@@ -58,27 +62,42 @@ export function vtkPython(): string | null {
   return python;
 }
 
-export interface VtkResliceRequest {
+export interface VtkReslicePlanesRequest {
   dimensions: readonly [number, number, number];
   voxels: Float32Array;
-  sliceToIjk: readonly number[];
+  /** One row-major (column, row, 0, 1) → (i, j, k, 1) matrix per plane. */
+  planes: readonly (readonly number[])[];
   columns: number;
   rows: number;
   interpolation: 'nearest' | 'linear' | 'cubic';
   background: number;
-  /** Runs of Update() to time; the median is reported. */
+  /** Update() runs per plane; the median counts. Default 1. */
   repeats?: number;
+  /** Return every n-th plane's pixels (all by default). */
+  keepEvery?: number;
 }
 
-export function vtkReslice(req: VtkResliceRequest): { pixels: Float32Array; seconds: number; version: string } | null {
+/** The kept planes' pixels, one after another, and the summed Update() time of all planes. */
+export function vtkReslicePlanes(req: VtkReslicePlanesRequest): { pixels: Float32Array; seconds: number; version: string } | null {
   const py = vtkPython();
   if (!py) return null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-vtk-'));
   try {
     const input = path.join(dir, 'volume.f32');
-    const output = path.join(dir, 'plane.f32');
+    const output = path.join(dir, 'planes.f32');
     fs.writeFileSync(input, new Uint8Array(req.voxels.buffer, req.voxels.byteOffset, req.voxels.byteLength));
-    const params = { dims: req.dimensions, sliceToIjk: req.sliceToIjk, columns: req.columns, rows: req.rows, interpolation: req.interpolation, background: req.background, repeats: req.repeats ?? 1, input, output };
+    const params = {
+      dims: req.dimensions,
+      planes: req.planes,
+      columns: req.columns,
+      rows: req.rows,
+      interpolation: req.interpolation,
+      background: req.background,
+      repeats: req.repeats ?? 1,
+      keepEvery: req.keepEvery ?? 1,
+      input,
+      output,
+    };
     const run = spawnSync(py, ['-c', SCRIPT], { input: JSON.stringify(params), encoding: 'utf8', maxBuffer: 1 << 24 });
     if (run.status !== 0) throw new Error(`vtkImageReslice failed: ${run.stderr}`);
     const { seconds, version } = JSON.parse(run.stdout) as { seconds: number; version: string };
@@ -87,4 +106,10 @@ export function vtkReslice(req: VtkResliceRequest): { pixels: Float32Array; seco
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One plane (see vtkReslicePlanes). */
+export function vtkReslice(req: Omit<VtkReslicePlanesRequest, 'planes' | 'keepEvery'> & { sliceToIjk: readonly number[] }): { pixels: Float32Array; seconds: number; version: string } | null {
+  const { sliceToIjk, ...rest } = req;
+  return vtkReslicePlanes({ ...rest, planes: [sliceToIjk] });
 }
