@@ -42,6 +42,9 @@ export function reslicePlane(grid: VoxelGrid, options: ResliceOptions): { pixels
   const dj = m[4]!;
   const dk = m[8]!;
   const integerSteps = isInteger(di) && isInteger(dj) && isInteger(dk);
+  // Rows are split: columns whose samples lie strictly inside take an unchecked fast
+  // path (constant weights for whole-voxel steps, inline trilinear otherwise); the few
+  // near or beyond the edge take the checked sampler.
   let inside = 0;
   for (let r = 0; r < rows; r++) {
     // Row start and per-column step in index space: three additions per pixel.
@@ -50,11 +53,11 @@ export function reslicePlane(grid: VoxelGrid, options: ResliceOptions): { pixels
     let k = m[9]! * r + m[11]!;
     // Integer column steps keep every interpolation weight constant along the row: the
     // interior of the row then needs no bounds tests and no per-pixel weights.
-    const [first, last] = !nearest && !cubic && integerSteps ? interiorColumns(grid.dimensions, i, j, k, di, dj, dk, columns) : NO_COLUMNS;
+    const [first, last] = !nearest && !cubic ? interiorColumns(grid.dimensions, i, j, k, di, dj, dk, columns) : NO_COLUMNS;
     let o = r * columns;
     for (let c = 0; c < columns; c++, o++, i += di, j += dj, k += dk) {
       if (c === first) {
-        linearRowInterior(grid, i, j, k, di, dj, dk, last - first + 1, pixels, o);
+        (integerSteps ? linearRowInterior : linearRowOblique)(grid, i, j, k, di, dj, dk, last - first + 1, pixels, o);
         if (mask) mask.fill(1, o, o + last - first + 1);
         inside += last - first + 1;
         const skip = last - first;
@@ -143,10 +146,38 @@ function linearRowInterior(grid: VoxelGrid, i: number, j: number, k: number, di:
   }
 }
 
+/** Trilinear samples along `count` columns from (i, j, k), all strictly inside [0, n − 1]: no clamping, no checks. */
+function linearRowOblique(grid: VoxelGrid, i: number, j: number, k: number, di: number, dj: number, dk: number, count: number, out: Float32Array, o: number): void {
+  const d = grid.dimensions;
+  const nx = d[0];
+  const nxy = nx * d[1];
+  const v = grid.voxels;
+  for (let c = 0; c < count; c++, o++, i += di, j += dj, k += dk) {
+    const x0 = i | 0;
+    const y0 = j | 0;
+    const z0 = k | 0;
+    const fx = i - x0;
+    const fy = j - y0;
+    const fz = k - z0;
+    const b = x0 + nx * y0 + nxy * z0;
+    const a00 = v[b]! + fx * (v[b + 1]! - v[b]!);
+    const a10 = v[b + nx]! + fx * (v[b + nx + 1]! - v[b + nx]!);
+    const a01 = v[b + nxy]! + fx * (v[b + nxy + 1]! - v[b + nxy]!);
+    const a11 = v[b + nxy + nx]! + fx * (v[b + nxy + nx + 1]! - v[b + nxy + nx]!);
+    const a0 = a00 + fy * (a10 - a00);
+    out[o] = a0 + fz * (a01 + fy * (a11 - a01) - a0);
+  }
+}
+
 /** The value at fractional voxel indices, or NaN outside the volume. */
 export function sampleVolume(grid: VoxelGrid, ijk: readonly [number, number, number], interpolation: Interpolation): number {
   const sample = interpolation === 'nearest' ? sampleNearest : interpolation === 'cubic' ? sampleCubic : sampleLinear;
   return sample(grid, ijk[0], ijk[1], ijk[2]);
+}
+
+/** Whether fractional indices lie within the volume's outer voxel faces, [−0.5, n − 0.5] on every axis. */
+function insideBox(nx: number, ny: number, nz: number, i: number, j: number, k: number): boolean {
+  return i >= -0.5 && i <= nx - 0.5 && j >= -0.5 && j <= ny - 0.5 && k >= -0.5 && k <= nz - 0.5;
 }
 
 function sampleNearest(grid: VoxelGrid, i: number, j: number, k: number): number {
@@ -154,7 +185,7 @@ function sampleNearest(grid: VoxelGrid, i: number, j: number, k: number): number
   const nx = d[0];
   const ny = d[1];
   const nz = d[2];
-  if (!(i >= -0.5 && i <= nx - 0.5 && j >= -0.5 && j <= ny - 0.5 && k >= -0.5 && k <= nz - 0.5)) return NaN;
+  if (!insideBox(nx, ny, nz, i, j, k)) return NaN;
   // Round half up, then keep the far edge (n − 0.5) on the last voxel.
   const x = Math.min(nx - 1, Math.floor(i + 0.5));
   const y = Math.min(ny - 1, Math.floor(j + 0.5));
@@ -167,7 +198,7 @@ function sampleLinear(grid: VoxelGrid, i: number, j: number, k: number): number 
   const nx = d[0];
   const ny = d[1];
   const nz = d[2];
-  if (!(i >= -0.5 && i <= nx - 0.5 && j >= -0.5 && j <= ny - 0.5 && k >= -0.5 && k <= nz - 0.5)) return NaN;
+  if (!insideBox(nx, ny, nz, i, j, k)) return NaN;
   const x = clamp(i, nx - 1);
   const y = clamp(j, ny - 1);
   const z = clamp(k, nz - 1);
@@ -219,7 +250,7 @@ function sampleCubic(grid: VoxelGrid, i: number, j: number, k: number): number {
   const nx = d[0];
   const ny = d[1];
   const nz = d[2];
-  if (!(i >= -0.5 && i <= nx - 0.5 && j >= -0.5 && j <= ny - 0.5 && k >= -0.5 && k <= nz - 0.5)) return NaN;
+  if (!insideBox(nx, ny, nz, i, j, k)) return NaN;
   const x = clamp(i, nx - 1);
   const y = clamp(j, ny - 1);
   const z = clamp(k, nz - 1);
