@@ -82,9 +82,13 @@ export async function measureViewer(volumeFolder: string, label: string): Promis
       const t = await page.evaluate(() => (window.__lumenPerf?.volumeTimings as (() => { loadedInMainMs: number; voxelsInRendererMs: number } | null) | undefined)?.());
       return t ? `in main after ${t.loadedInMainMs.toFixed(0)} ms, voxels in the renderer after ${t.voxelsInRendererMs.toFixed(0)} ms` : '';
     };
+    // Let the first series' 3D view finish its first (software) render, so the timed click competes with nothing.
+    const settle = () => page.waitForTimeout(4000);
+    await settle();
     const cold = await clickToFirstImage(page, uid);
     timings.push({ task: `${label}: series click → first image`, ms: cold, note: `cold (decoded on click): ${await phases()}` });
     await clickToFirstImage(page, phantom.seriesInstanceUid);
+    await settle();
     const warm = await clickToFirstImage(page, uid);
     timings.push({ task: `${label}: series click → first image`, ms: warm, note: `already decoded in main: ${await phases()}` });
     for (const view of ['axial', 'coronal', 'sagittal']) {
