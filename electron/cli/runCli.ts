@@ -14,6 +14,7 @@ import { WorkerPool, type WorkerPoolOptions } from '../services/WorkerPool';
 import { parseArgs, UsageError } from './cliArgs';
 import { chooseVolumeSeries, indexFolder, oneFolder, type CliIo, type Services } from './cliCommon';
 import { progressBar } from './progressBar';
+import { mapBackCommand } from './mapBackCommand';
 import { straightenCommand } from './straightenCommand';
 import { formatIndexTable } from './formatIndexTable';
 import { COMMAND_USAGE, isCommand, MAIN_USAGE, type CommandName } from './usage';
@@ -62,6 +63,8 @@ async function dispatch(argv: string[], io: CliIo, options: CliOptions): Promise
       return withServices(options, (s) => indexCommand(rest, io, s));
     case 'export-volume':
       return withServices(options, (s) => exportCommand(rest, io, s));
+    case 'map-back':
+      return withServices(options, (s) => mapBackCommand(rest, io, s));
     case 'straighten':
       return withServices(options, (s) => straightenCommand(rest, io, s, s.volumes.budgetBytes));
   }

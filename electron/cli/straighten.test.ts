@@ -72,13 +72,16 @@ describe('lumen straighten', () => {
     const r = await cli('straighten', truth.dir, '--path', curve, '--out', out, '--size', '96x96', '--spacing', '1', '--step', '1.5', '--interp', 'nearest', '--projection', 'mip,minip,mean,xray', '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const summary = JSON.parse(r.stdout) as { size: number[]; timings: Record<string, number>; files: string[]; path: { length: number; remainder: number } };
+    const summary = JSON.parse(r.stdout) as { size: number[]; timings: Record<string, number>; files: string[]; path: { length: number; remainder: number }; folds: { foldedVoxels: number } };
+    expect(summary.folds.foldedVoxels).toBe(0);
+    const jacobian = readNrrd(fs.readFileSync(path.join(out, 'jacobian.nrrd')));
+    expect(Array.from(jacobian.voxels).every((v) => Math.abs(v - 1) < 1e-9)).toBe(true);
     expect(summary.size).toEqual([96, 96, 64]);
     expect(Object.keys(summary.timings).sort()).toEqual(['load_s', 'reslice_s', 'write_s']);
     expect(summary.path.length).toBeCloseTo(63 * 1.5, 6);
     expect(summary.path.remainder).toBeLessThan(1e-6);
     expect(fs.readdirSync(out).sort()).toEqual(
-      ['provenance.json', 'straightened-mask.nrrd', 'straightened.nrrd', 'transforms.json', ...['mip', 'minip', 'mean', 'xray'].flatMap((k) => [`projection-${k}.nrrd`, `projection-${k}.png`])].sort(),
+      ['jacobian.nrrd', 'provenance.json', 'straightened-mask.nrrd', 'straightened.nrrd', 'transforms.json', ...['mip', 'minip', 'mean', 'xray'].flatMap((k) => [`projection-${k}.nrrd`, `projection-${k}.png`])].sort(),
     );
     const straightened = readNrrd(fs.readFileSync(path.join(out, 'straightened.nrrd')));
     expect(straightened.dimensions).toEqual([96, 96, 64]);
@@ -138,6 +141,24 @@ describe('lumen straighten', () => {
     expect(runs).toHaveLength(2);
     const mid = runs.map((run) => (run[0]! + run.at(-1)!) / 2);
     expect(Math.abs((mid[1]! - mid[0]!) * 0.5 - distance(MARKER_A, MARKER_B))).toBeLessThanOrEqual(0.5);
+  });
+
+  it('reports where a tight bend folds the slices (radius 12 mm, slices 32 mm wide), and nowhere else', async () => {
+    // A U-turn of radius 12 mm in the coronal plane, then straight legs.
+    const points: Vec3[] = [[-12, -5, -30], [-12, -5, 0], ...Array.from({ length: 7 }, (_, n) => [-12 * Math.cos((n / 6) * Math.PI), -5, 12 * Math.sin((n / 6) * Math.PI)] as Vec3), [12, -5, 0], [12, -5, -30]];
+    const curve = slicerCurve(path.join(tmp, 'bend.mrk.json'), points);
+    const out = path.join(tmp, 'bend-out');
+    const r = await cli('straighten', truth.dir, '--path', curve, '--out', out, '--size', '40x40', '--spacing', '0.8', '--step', '1', '--projection', 'mip', '--json');
+    expect(r.code).toBe(0);
+    const { folds, path: p } = JSON.parse(r.stdout) as { folds: { foldedVoxels: number; regions: { arcStart: number; arcEnd: number; minRadiusMm: number }[] }; path: { length: number } };
+    expect(folds.foldedVoxels).toBeGreaterThan(0);
+    expect(folds.regions.length).toBeGreaterThanOrEqual(1);
+    // The fold lies on the bend (arc length 30 … 30 + 12π mm), not on the straight legs.
+    for (const region of folds.regions) {
+      expect(region.arcStart).toBeGreaterThan(25);
+      expect(region.arcEnd).toBeLessThan(p.length - 25);
+      expect(region.minRadiusMm).toBeLessThan(16);
+    }
   });
 
   it('answers bad requests with the usage or one clear line, and never writes into the DICOM folder', async () => {

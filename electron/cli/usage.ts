@@ -1,5 +1,5 @@
 /** Help texts of the `lumen` command line. */
-export const COMMANDS = ['index', 'export-volume', 'straighten', 'help'] as const;
+export const COMMANDS = ['index', 'export-volume', 'straighten', 'map-back', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const MAIN_USAGE = `Usage: lumen <command> [options]
@@ -10,6 +10,9 @@ Commands:
   straighten <folder> --path <curve.mrk.json> --out <dir>
                                           Straightened (curved-reformat) volume along a path,
                                           its slice transforms and projections
+  map-back <labels.nrrd> --transforms <transforms.json> --reference <folder> --out <labels.nrrd>
+                                          Labels drawn on a straightened volume, back on the
+                                          original volume's grid
   help [command]                          Show help for a command
 
 Options:
@@ -20,6 +23,24 @@ Exit codes: 0 success, 2 usage error, 3 input error (the message says what to fi
 `;
 
 export const COMMAND_USAGE: Record<CommandName, string> = {
+  'map-back': `Usage: lumen map-back <labels.nrrd> --transforms <dir>/transforms.json --reference <dicomFolder>
+         [--series UID] --out <labels.nrrd> [--json]
+
+Takes labels drawn on a straightened volume (the same size as the straightened.nrrd that
+lumen straighten wrote with <dir>/transforms.json) and writes them on the reference
+volume's grid, with its LPS geometry in the NRRD header. Each reference voxel takes the
+label at its exact inverse position: the closest point of the path, then that slice's
+frame; nearest neighbour, 0 where no slice covers it.
+
+Also writes <out>.report.json: voxels covered, labelled, in folded regions (where the
+straightening folds: slices wider than the path's radius of curvature), and straightened
+label voxels that no reference voxel reached.
+
+Options:
+  --series UID   The reference series; required when the folder holds several
+  --json         The report on stdout
+  -h, --help     Show this help
+`,
   straighten: `Usage: lumen straighten <dicomFolder> [--series UID] --path <curve.mrk.json> --out <dir>
          [--size 512x512] [--spacing <mm>] [--step <mm>] [--mode straight|stretch]
          [--interp nearest|linear|cubic] [--projection mip,minip,mean,xray] [--slab <mm>] [--json]

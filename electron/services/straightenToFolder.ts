@@ -6,6 +6,7 @@
  *   straightened.nrrd        raw values (int16 when lossless, else float32); spacings, no
  *                            LPS geometry: voxel (i, j, k) lies at sliceToWorld[k]·(i, j, 0, 1)
  *   straightened-mask.nrrd   1 where the sample lay inside the source volume
+ *   jacobian.nrrd            determinant of d(LPS)/d(u, v, arc length) per voxel: ≤ 0 where slices fold
  *   transforms.json          { from: "straightened-pixel", to: "LPS", size, pixelSpacing,
  *                            sliceSpacing, slices: [{ sliceToWorld, arcLength }] }
  *   projection-<kind>.nrrd   projections of the straightened volume (line integrals for xray)
@@ -24,7 +25,9 @@ import { encodeGreyPng, percentileWindow, windowToGrey } from '../../shared/io/p
 import { radiographFromLineIntegral } from '../../shared/reformat/attenuation';
 import { projectVolume, type ProjectionKind } from '../../shared/reformat/projectVolume';
 import type { Interpolation } from '../../shared/reformat/reslicePlane';
+import { foldReport, jacobianMap, type FoldReport } from '../../shared/reformat/jacobian';
 import { sliceToWorldOf } from '../../shared/reformat/straighten';
+import { slicesToFrames } from '../../shared/reformat/straightenedFrames';
 import { narrowIfLossless } from './exportVolume';
 import { straightenVolume } from './ReformatService';
 import type { LoadedVolume } from './VolumeService';
@@ -65,6 +68,8 @@ export interface StraightenSummary {
   background: number;
   /** Fraction of output voxels that lay inside the source volume. */
   insideFraction: number;
+  /** Where the straightened→LPS mapping folds (Jacobian determinant ≤ 0; see jacobian.nrrd). */
+  folds: FoldReport;
   timings: { reslice_s: number; write_s: number };
 }
 
@@ -122,27 +127,26 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
     files.push(name);
   };
   const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
-  run.onProgress?.('Writing', 0, 2 + params.projections.length);
+  run.onProgress?.('Writing', 0, 3 + params.projections.length);
   await write('straightened.nrrd', writeNrrd({ dimensions: size, ijkToLps: identity, voxels: narrowIfLossless(straightened.voxels) }, { gzip: true, spacings }));
   await write('straightened-mask.nrrd', writeNrrd({ dimensions: size, ijkToLps: identity, voxels: straightened.mask }, { gzip: true, spacings }));
-  await write(
-    'transforms.json',
-    `${JSON.stringify(
-      {
-        from: 'straightened-pixel',
-        to: 'LPS',
-        size: [params.columns, params.rows],
-        pixelSpacing: [params.spacing, params.spacing],
-        sliceSpacing: params.step,
-        slices: sampled.samples.map((s, k) => ({ sliceToWorld: sliceToWorld[k], arcLength: s.arcLength })),
-      },
-      null,
-      1,
-    )}\n`,
-  );
+  const transforms = {
+    from: 'straightened-pixel',
+    to: 'LPS',
+    size: [params.columns, params.rows] as [number, number],
+    pixelSpacing: [params.spacing, params.spacing] as [number, number],
+    sliceSpacing: params.step,
+    slices: sampled.samples.map((s, k) => ({ sliceToWorld: sliceToWorld[k]!, arcLength: s.arcLength })),
+  };
+  await write('transforms.json', `${JSON.stringify(transforms, null, 1)}\n`);
+  // Where slices are wider than the path's radius of curvature the mapping folds: say where.
+  const frames = slicesToFrames(transforms);
+  const jacobian = jacobianMap(frames, transforms.size, params.spacing);
+  const folds = foldReport(jacobian, frames, transforms.size);
+  await write('jacobian.nrrd', writeNrrd({ dimensions: size, ijkToLps: identity, voxels: jacobian }, { gzip: true, spacings }));
   const projectionInfo = [];
   for (const [n, kind] of params.projections.entries()) {
-    run.onProgress?.('Writing', 2 + n, 2 + params.projections.length);
+    run.onProgress?.('Writing', 3 + n, 3 + params.projections.length);
     const axis = params.projectionAxis;
     const projection = projectVolume({ dimensions: size, voxels: straightened.voxels, mask: straightened.mask, axis, stepMm: spacings[axis], ...(params.slabMm ? { slabMm: params.slabMm } : {}), kind });
     const keep = [0, 1, 2].filter((a) => a !== axis) as [number, number];
@@ -165,6 +169,7 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
     sliceSpacing: params.step,
     background,
     insideFraction: straightened.inside / straightened.voxels.length,
+    folds,
     timings: { reslice_s, write_s },
   };
   await write(
@@ -189,6 +194,7 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
         parameters: { ...params, mode: 'straight' },
         background: { value: background, meaning: 'samples outside the source volume; see straightened-mask.nrrd' },
         projections: projectionInfo,
+        folds,
         outputs: summary.files,
         timings: summary.timings,
       },

@@ -15,7 +15,8 @@ export function voxelsFromBytes(bytes: Uint8Array, type: VoxelTypeName, count: n
   const Ctor = voxelConstructors[type];
   const need = count * Ctor.BYTES_PER_ELEMENT;
   if (bytes.length < need) throw new VolumeFileError(`voxel data is truncated: expected ${need} bytes, found ${bytes.length}`);
-  let copy: Uint8Array<ArrayBuffer> = bytes.slice(0, need);
+  // A real copy: Node's Buffer#slice would return a view into its (pooled) memory.
+  let copy: Uint8Array<ArrayBuffer> = new Uint8Array(bytes.subarray(0, need));
   if (littleEndian !== hostLittleEndian && Ctor.BYTES_PER_ELEMENT > 1) copy = swapped(copy, Ctor.BYTES_PER_ELEMENT);
   return new Ctor(copy.buffer, 0, count);
 }

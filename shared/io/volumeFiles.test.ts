@@ -151,7 +151,8 @@ describe('NRRD header', () => {
     const header = new TextDecoder().decode(bytes.subarray(0, 300));
     expect(header).toContain('spacings: 0.5 0.5 1.25');
     expect(header).not.toMatch(/space( directions| origin)?:/);
-    const back = readNrrd(bytes);
+    // Read as a Node Buffer, as fs.readFileSync returns it: its slice() is a view, not a copy.
+    const back = readNrrd(Buffer.from(bytes));
     expect(back.ijkToLps).toEqual([0.5, 0, 0, 0, 0, 0.5, 0, 0, 0, 0, 1.25, 0, 0, 0, 0, 1]);
     expect(Array.from(back.voxels)).toEqual(Array.from(flat.voxels));
   });
