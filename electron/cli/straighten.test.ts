@@ -10,7 +10,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invertAffine, transformPoint } from '../../shared/math/mat4';
 import { distance, type Vec3 } from '../../shared/math/vec3';
+import { spawnSync } from 'node:child_process';
+import { readMetaImage, writeMetaImage } from '../../shared/io/metaImage';
 import { readNrrd } from '../../shared/io/nrrd';
+import { hasTool } from '../../test/support/referenceTools';
 import { sampleVolume } from '../../shared/reformat/reslicePlane';
 import { MARKER_A, MARKER_B, MARKER_HU } from '../../test/fixtures/phantom';
 import { writeVolumePhantom, type VolumePhantomTruth } from '../../test/fixtures/volumePhantom';
@@ -81,7 +84,7 @@ describe('lumen straighten', () => {
     expect(summary.path.length).toBeCloseTo(63 * 1.5, 6);
     expect(summary.path.remainder).toBeLessThan(1e-6);
     expect(fs.readdirSync(out).sort()).toEqual(
-      ['jacobian.nrrd', 'provenance.json', 'straightened-mask.nrrd', 'straightened.nrrd', 'transforms.json', ...['mip', 'minip', 'mean', 'xray'].flatMap((k) => [`projection-${k}.nrrd`, `projection-${k}.png`])].sort(),
+      ['displacement-straightened-to-LPS.mha', 'jacobian.nrrd', 'provenance.json', 'straightened-mask.nrrd', 'straightened.nrrd', 'transforms.json', ...['mip', 'minip', 'mean', 'xray'].flatMap((k) => [`projection-${k}.nrrd`, `projection-${k}.png`])].sort(),
     );
     const straightened = readNrrd(fs.readFileSync(path.join(out, 'straightened.nrrd')));
     expect(straightened.dimensions).toEqual([96, 96, 64]);
@@ -118,6 +121,36 @@ describe('lumen straighten', () => {
       const stored = straightened.voxels[i + 40 * (j + 30 * k)]!;
       expect(Math.abs(stored - (Number.isNaN(expected) ? -1024 : expected))).toBeLessThanOrEqual(1e-3);
     }
+  });
+
+  it.skipIf(!hasTool('plastimatch'))('writes a displacement field that plastimatch (ITK) applies to the original to give the straightened volume', async () => {
+    const out = path.join(tmp, 'bent-out');
+    const original = path.join(tmp, 'original.mha');
+    expect((await cli('export-volume', truth.dir, '--out', original)).code).toBe(0);
+    const straightened = readNrrd(fs.readFileSync(path.join(out, 'straightened.nrrd')));
+    const mask = readNrrd(fs.readFileSync(path.join(out, 'straightened-mask.nrrd')));
+    const transforms = JSON.parse(fs.readFileSync(path.join(out, 'transforms.json'), 'utf8')) as { pixelSpacing: number[]; sliceSpacing: number };
+    // The fixed grid: the straightened volume on its nominal LPS grid (origin 0, its spacings).
+    const [sx, sy] = transforms.pixelSpacing;
+    const nominal = [sx!, 0, 0, 0, 0, sy!, 0, 0, 0, 0, transforms.sliceSpacing, 0, 0, 0, 0, 1];
+    fs.writeFileSync(path.join(tmp, 'fixed.mha'), writeMetaImage({ dimensions: straightened.dimensions, ijkToLps: nominal, voxels: new Float32Array(straightened.voxels) }));
+    const warped = path.join(tmp, 'warped.mha');
+    const run = spawnSync('plastimatch', ['warp', '--input', original, '--xf', path.join(out, 'displacement-straightened-to-LPS.mha'), '--fixed', path.join(tmp, 'fixed.mha'), '--output-img', warped, '--output-type', 'float', '--interpolation', 'linear', '--default-value', '-1024'], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`plastimatch warp failed: ${run.stdout}${run.stderr}`);
+    const theirs = readMetaImage(fs.readFileSync(warped));
+    expect(theirs.dimensions).toEqual(straightened.dimensions);
+    const diffs: number[] = [];
+    const [c, r] = straightened.dimensions;
+    for (let n = 0; n < straightened.voxels.length; n++) {
+      const i = n % c;
+      const j = Math.floor(n / c) % r;
+      if (mask.voxels[n] && i > 0 && j > 0 && i < c - 1 && j < r - 1) diffs.push(Math.abs(theirs.voxels[n]! - straightened.voxels[n]!));
+    }
+    diffs.sort((a, b) => a - b);
+    console.log(`plastimatch warp vs straightened: median ${diffs[Math.floor(diffs.length / 2)]!.toFixed(4)} HU, p99 ${diffs[Math.floor(0.99 * diffs.length)]!.toFixed(3)} HU over ${diffs.length} voxels`);
+    expect(diffs.length).toBeGreaterThan(10_000);
+    expect(diffs[Math.floor(diffs.length / 2)]!).toBeLessThan(0.5);
+    expect(diffs[Math.floor(0.99 * diffs.length)]!).toBeLessThan(5);
   });
 
   it('keeps distances: the markers, 50 mm apart, lie 50 mm apart along a straight path through them', async () => {

@@ -7,6 +7,9 @@
  *                            LPS geometry: voxel (i, j, k) lies at sliceToWorld[k]·(i, j, 0, 1)
  *   straightened-mask.nrrd   1 where the sample lay inside the source volume
  *   jacobian.nrrd            determinant of d(LPS)/d(u, v, arc length) per voxel: ≤ 0 where slices fold
+ *   displacement-straightened-to-LPS.mha
+ *                            ITK displacement field: the straightened volume on a nominal LPS grid
+ *                            (origin 0, spacings) plus this field lands on the original volume
  *   transforms.json          { from: "straightened-pixel", to: "LPS", size, pixelSpacing,
  *                            sliceSpacing, slices: [{ sliceToWorld, arcLength }] }
  *   projection-<kind>.nrrd   projections of the straightened volume (line integrals for xray)
@@ -25,6 +28,8 @@ import { encodeGreyPng, percentileWindow, windowToGrey } from '../../shared/io/p
 import { radiographFromLineIntegral } from '../../shared/reformat/attenuation';
 import { projectVolume, type ProjectionKind } from '../../shared/reformat/projectVolume';
 import type { Interpolation } from '../../shared/reformat/reslicePlane';
+import { writeMetaImage } from '../../shared/io/metaImage';
+import { straightenedDisplacementField } from '../../shared/reformat/displacementField';
 import { foldReport, jacobianMap, type FoldReport } from '../../shared/reformat/jacobian';
 import { sliceToWorldOf } from '../../shared/reformat/straighten';
 import { slicesToFrames } from '../../shared/reformat/straightenedFrames';
@@ -83,6 +88,8 @@ export interface StraightenRun {
 }
 
 const AXIS_NAMES = ['columns', 'rows', 'slices'] as const;
+/** ITK displacement field (straightened nominal grid → LPS); see displacementField.ts. */
+export const DISPLACEMENT_FILE = 'displacement-straightened-to-LPS.mha';
 
 /** Outside the volume CT reads as air; other modalities get their lowest value. */
 export function backgroundFor(volume: LoadedVolume): number {
@@ -144,6 +151,8 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
   const jacobian = jacobianMap(frames, transforms.size, params.spacing);
   const folds = foldReport(jacobian, frames, transforms.size);
   await write('jacobian.nrrd', writeNrrd({ dimensions: size, ijkToLps: identity, voxels: jacobian }, { gzip: true, spacings }));
+  const field = straightenedDisplacementField(sliceToWorld, transforms.size, transforms.pixelSpacing, params.step);
+  await write(DISPLACEMENT_FILE, writeMetaImage({ dimensions: field.dimensions, ijkToLps: field.ijkToLps, voxels: field.vectors }, { compress: true, channels: 3 }));
   const projectionInfo = [];
   for (const [n, kind] of params.projections.entries()) {
     run.onProgress?.('Writing', 3 + n, 3 + params.projections.length);
@@ -195,6 +204,13 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
         background: { value: background, meaning: 'samples outside the source volume; see straightened-mask.nrrd' },
         projections: projectionInfo,
         folds,
+        displacementField: {
+          file: DISPLACEMENT_FILE,
+          from: 'straightened nominal grid (LPS, origin 0, identity directions, spacings [pixel, pixel, step])',
+          to: 'LPS',
+          convention: 'ITK displacement: x + d(x)',
+          decimation: field.decimation,
+        },
         outputs: summary.files,
         timings: summary.timings,
       },

@@ -29,7 +29,15 @@ export function anatomicalOrientation(directions: [Vec3, Vec3, Vec3]): string {
     .join('');
 }
 
-export function writeMetaImage(image: VolumeImage, options: { compress?: boolean } = {}): Uint8Array {
+/**
+ * `channels` > 1 writes a vector image (values interleaved per voxel), as ITK reads a
+ * displacement field: ElementNumberOfChannels = channels.
+ */
+export function writeMetaImage(image: VolumeImage, options: { compress?: boolean; channels?: number } = {}): Uint8Array {
+  const channels = options.channels ?? 1;
+  if (image.voxels.length !== channels * image.dimensions[0] * image.dimensions[1] * image.dimensions[2]) {
+    throw new RangeError(`writeMetaImage: ${image.voxels.length} values do not fill ${image.dimensions.join('×')} voxels of ${channels} channel(s)`);
+  }
   const { spacing, directions } = decomposeAffine(image.ijkToLps);
   const raw = littleEndianBytes(image.voxels);
   const data = options.compress ? zlibDeflate(raw) : raw;
@@ -47,6 +55,7 @@ export function writeMetaImage(image: VolumeImage, options: { compress?: boolean
     `AnatomicalOrientation = ${anatomicalOrientation(directions)}`,
     `ElementSpacing = ${nums(spacing)}`,
     `DimSize = ${image.dimensions.join(' ')}`,
+    ...(channels > 1 ? [`ElementNumberOfChannels = ${channels}`] : []),
     `ElementType = ${MET_TYPES[voxelTypeOf(image.voxels)]}`,
     'ElementDataFile = LOCAL',
     '',
