@@ -2,7 +2,7 @@
  * `lumen straighten <dicomFolder> [--series UID] --path <curve.mrk.json> --out <dir>
  *   [--size 512x512] [--spacing mm] [--step mm] [--mode straight|stretch]
  *   [--interp nearest|linear|cubic] [--projection mip,minip,mean,xray] [--slab mm] [--json]`
- * (the exact contract), plus --projection-axis, --curve and --roll.
+ * (the exact contract), plus --projection-axis, --curve, --roll and --direction.
  */
 import fs from 'node:fs';
 import { UserError } from '../../shared/contracts/UserError';
@@ -30,6 +30,7 @@ const SPEC = {
   '--slab': true,
   '--curve': true,
   '--roll': true,
+  '--direction': true,
   '--json': false,
 } as const;
 
@@ -46,8 +47,8 @@ export async function straightenCommand(args: string[], io: CliIo, services: Ser
   const out = text('--out');
   if (!pathFile) throw new UsageError('missing --path <curve.mrk.json>', 'straighten');
   if (!out) throw new UsageError('missing --out <dir>', 'straighten');
-  const mode = oneOf(text('--mode') ?? 'straight', ['straight', 'stretch'], '--mode');
-  if (mode === 'stretch') throw new UserError('unsupported', 'Stretched CPR (--mode stretch) is not available in this version of Lumen yet; use --mode straight.');
+  const mode = oneOf(text('--mode') ?? 'straight', ['straight', 'stretch'], '--mode') as StraightenParameters['mode'];
+  const viewDirection = parseDirection(text('--direction') ?? '0,1,0');
   assertOutsideSources(out, [folder]);
   const pathInput = readPath(pathFile);
   const size = parseSize(text('--size') ?? '512x512');
@@ -68,6 +69,8 @@ export async function straightenCommand(args: string[], io: CliIo, services: Ser
     // Defaults of the contract: the volume's finest in-plane spacing, and a step equal to it.
     const spacing = text('--spacing') ? positive(text('--spacing')!, '--spacing') : Math.min(volume.spacing[0], volume.spacing[1]);
     const params: StraightenParameters = {
+      mode,
+      viewDirection,
       columns: size[0],
       rows: size[1],
       spacing,
@@ -124,6 +127,16 @@ function parseSize(value: string): [number, number] {
   const [c, r] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
   if (!(c >= 1 && r >= 1 && c <= 8192 && r <= 8192)) throw new UsageError(`--size must be COLUMNSxROWS between 1 and 8192, got "${value}"`, 'straighten');
   return [c, r];
+}
+
+/** "x,y,z" in LPS, or a patient direction: anterior, posterior, left, right, superior, inferior. */
+function parseDirection(value: string): [number, number, number] {
+  const named: Record<string, [number, number, number]> = { left: [1, 0, 0], right: [-1, 0, 0], posterior: [0, 1, 0], anterior: [0, -1, 0], superior: [0, 0, 1], inferior: [0, 0, -1] };
+  const v = named[value.toLowerCase()] ?? (value.split(',').map(Number) as [number, number, number]);
+  if (v.length !== 3 || !v.every(Number.isFinite) || Math.hypot(...v) === 0) {
+    throw new UsageError(`--direction must be x,y,z in LPS or one of ${Object.keys(named).join(', ')}, got "${value}"`, 'straighten');
+  }
+  return v;
 }
 
 function positive(value: string, flag: string): number {

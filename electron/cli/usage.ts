@@ -61,7 +61,10 @@ Options:
   --size CxR          Columns x rows of each slice (default 512x512)
   --spacing mm        Pixel size (default: the volume's finest in-plane spacing)
   --step mm           Arc length between slices (default: --spacing)
-  --mode straight     Straightened volume (stretch: not available yet)
+  --mode straight     straight: planes perpendicular to the path; stretch: stretched CPR
+                      (Kanitsar): parallel scan lines across --direction, rows = arc length
+  --direction 0,1,0   Stretched CPR viewing direction, x,y,z in LPS or anterior, posterior,
+                      left, right, superior, inferior (default 0,1,0: seen from the front)
   --interp linear     nearest, linear (default) or cubic (Catmull-Rom)
   --projection mip    Comma-separated: mip, minip, mean, xray (default mip)
   --projection-axis row

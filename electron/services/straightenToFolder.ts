@@ -22,7 +22,8 @@ import path from 'node:path';
 import packageJson from '../../package.json';
 import { UserError } from '../../shared/contracts/UserError';
 import { samplePath, type CurveInterpolation, type SampledPath } from '../../shared/curve/samplePath';
-import type { Vec3 } from '../../shared/math/vec3';
+import type { Mat4 } from '../../shared/math/mat4';
+import { normalize, type Vec3 } from '../../shared/math/vec3';
 import { writeNrrd } from '../../shared/io/nrrd';
 import { encodeGreyPng, percentileWindow, windowToGrey } from '../../shared/io/png';
 import { radiographFromLineIntegral } from '../../shared/reformat/attenuation';
@@ -31,7 +32,7 @@ import type { Interpolation } from '../../shared/reformat/reslicePlane';
 import { writeMetaImage } from '../../shared/io/metaImage';
 import { straightenedDisplacementField } from '../../shared/reformat/displacementField';
 import { foldReport, jacobianMap, type FoldReport } from '../../shared/reformat/jacobian';
-import { sliceToWorldOf } from '../../shared/reformat/straighten';
+import { sliceToWorldOf, stretchedScanDirection, stretchedSliceToWorld } from '../../shared/reformat/straighten';
 import { slicesToFrames } from '../../shared/reformat/straightenedFrames';
 import { narrowIfLossless } from './exportVolume';
 import { straightenVolume } from './ReformatService';
@@ -40,6 +41,10 @@ import type { WorkerPool } from './WorkerPool';
 import { assertOutsideSources, writeFileAtomic } from './writeFileAtomic';
 
 export interface StraightenParameters {
+  /** 'straight': planes perpendicular to the path; 'stretch': stretched CPR with parallel scan lines. */
+  mode: 'straight' | 'stretch';
+  /** Stretched CPR only: the viewing (projection) direction, LPS; its rows run along it. */
+  viewDirection: Vec3;
   columns: number;
   rows: number;
   /** In-plane pixel size, mm. */
@@ -73,8 +78,8 @@ export interface StraightenSummary {
   background: number;
   /** Fraction of output voxels that lay inside the source volume. */
   insideFraction: number;
-  /** Where the straightened→LPS mapping folds (Jacobian determinant ≤ 0; see jacobian.nrrd). */
-  folds: FoldReport;
+  /** Where the straightened→LPS mapping folds (Jacobian determinant ≤ 0; see jacobian.nrrd); null for stretched CPR. */
+  folds: FoldReport | null;
   timings: { reslice_s: number; write_s: number };
 }
 
@@ -110,7 +115,16 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
     throw new UserError('invalid-request', `The path is ${sampled.length.toFixed(1)} mm long: too short for even two slices ${params.step} mm apart.`);
   }
   const geometry = { columns: params.columns, rows: params.rows, spacing: params.spacing };
-  const sliceToWorld = sampled.samples.map((s) => sliceToWorldOf(s, geometry));
+  let sliceToWorld: Mat4[];
+  let stretch: { across: Vec3; through: Vec3 } | null = null;
+  if (params.mode === 'stretch') {
+    const through = normalize(params.viewDirection);
+    const across = stretchedScanDirection(sampled.samples, through);
+    stretch = { across, through };
+    sliceToWorld = sampled.samples.map((s) => stretchedSliceToWorld(s, geometry, across, through));
+  } else {
+    sliceToWorld = sampled.samples.map((s) => sliceToWorldOf(s, geometry));
+  }
   const background = backgroundFor(volume);
 
   let started = performance.now();
@@ -147,10 +161,14 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
   };
   await write('transforms.json', `${JSON.stringify(transforms, null, 1)}\n`);
   // Where slices are wider than the path's radius of curvature the mapping folds: say where.
-  const frames = slicesToFrames(transforms);
-  const jacobian = jacobianMap(frames, transforms.size, params.spacing);
-  const folds = foldReport(jacobian, frames, transforms.size);
-  await write('jacobian.nrrd', writeNrrd({ dimensions: size, ijkToLps: identity, voxels: jacobian }, { gzip: true, spacings }));
+  // (Stretched CPR scan lines are parallel, not perpendicular to the path: no such frames.)
+  let folds: FoldReport | null = null;
+  if (!stretch) {
+    const frames = slicesToFrames(transforms);
+    const jacobian = jacobianMap(frames, transforms.size, params.spacing);
+    folds = foldReport(jacobian, frames, transforms.size);
+    await write('jacobian.nrrd', writeNrrd({ dimensions: size, ijkToLps: identity, voxels: jacobian }, { gzip: true, spacings }));
+  }
   const field = straightenedDisplacementField(sliceToWorld, transforms.size, transforms.pixelSpacing, params.step);
   await write(DISPLACEMENT_FILE, writeMetaImage({ dimensions: field.dimensions, ijkToLps: field.ijkToLps, voxels: field.vectors }, { compress: true, channels: 3 }));
   const projectionInfo = [];
@@ -200,7 +218,8 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
           unsampledEnd: sampled.remainder,
           ...(sampled.closureTwistDeg !== undefined ? { closureTwistDeg: sampled.closureTwistDeg } : {}),
         },
-        parameters: { ...params, mode: 'straight' },
+        parameters: params,
+        ...(stretch ? { stretchedCpr: { scanLineDirection: stretch.across, viewDirection: stretch.through } } : {}),
         background: { value: background, meaning: 'samples outside the source volume; see straightened-mask.nrrd' },
         projections: projectionInfo,
         folds,

@@ -6,6 +6,7 @@
  * `sliceToWorld[k] · (i, j, 0, 1)`. Raw values: no windowing, no rescaling.
  */
 import { invertAffine, multiply, type Mat4 } from '../math/mat4';
+import { cross, length, normalize, type Vec3 } from '../math/vec3';
 import type { PathSample } from '../curve/PathSample';
 import { reslicePlane, type Interpolation, type VoxelGrid } from './reslicePlane';
 
@@ -31,6 +32,41 @@ export function sliceToWorldOf(sample: PathSample, { columns, rows, spacing }: S
     n[2] * spacing, b[2] * spacing, t[2], origin[2]!,
     0, 0, 0, 1,
   ];
+}
+
+/**
+ * Stretched CPR (Kanitsar et al. 2002): every slice uses the same two directions, a
+ * scan-line direction `across` and the viewing (projection) direction `through`, so the
+ * image rows are the path's arc length (distances along the path are kept) while the
+ * scan lines stay parallel; slice k's middle row is the classic stretched CPR line.
+ */
+export function stretchedSliceToWorld(sample: PathSample, { columns, rows, spacing }: StraightenedGeometry, across: Vec3, through: Vec3): Mat4 {
+  const { point: p, tangent: t } = sample;
+  const c0 = ((columns - 1) / 2) * spacing;
+  const r0 = ((rows - 1) / 2) * spacing;
+  const origin = [0, 1, 2].map((a) => p[a]! - c0 * across[a]! - r0 * through[a]!);
+  return [
+    across[0] * spacing, through[0] * spacing, t[0], origin[0]!,
+    across[1] * spacing, through[1] * spacing, t[1], origin[1]!,
+    across[2] * spacing, through[2] * spacing, t[2], origin[2]!,
+    0, 0, 0, 1,
+  ];
+}
+
+/**
+ * The stretched CPR's scan-line direction for a viewing direction: perpendicular to the
+ * view and to the path's overall course (start → end), so a vessel running head to foot
+ * viewed from the front gets horizontal scan lines. Falls back to patient left, then
+ * anterior, when the path runs along the view.
+ */
+export function stretchedScanDirection(samples: readonly PathSample[], through: Vec3): Vec3 {
+  const first = samples[0]!.point;
+  const last = samples[samples.length - 1]!.point;
+  const course: Vec3 = [last[0] - first[0], last[1] - first[1], last[2] - first[2]];
+  for (const candidate of [cross(through, course), cross(through, [0, 0, 1]), cross(through, [0, 1, 0])] as Vec3[]) {
+    if (length(candidate) > 1e-6 * Math.max(1, length(course))) return normalize(candidate);
+  }
+  throw new Error('no scan-line direction is perpendicular to that viewing direction');
 }
 
 export interface StraightenSlicesRequest extends StraightenedGeometry {
