@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transformPoint } from '../../shared/math/mat4';
 import type { Vec3 } from '../../shared/math/vec3';
+import { readNifti } from '../../shared/io/nifti';
 import { readNrrd, writeNrrd } from '../../shared/io/nrrd';
 import { writeMarkups } from '../../shared/io/markups';
 import { writeVolumePhantom, type VolumePhantomTruth } from '../../test/fixtures/volumePhantom';
@@ -101,6 +102,13 @@ describe('lumen map-back', () => {
     expect(expected).toBeGreaterThan(1000);
     expect(dice, `Dice ${dice.toFixed(3)} (${got} mapped, ${expected} expected)`).toBeGreaterThanOrEqual(0.9);
     expect(report.labelled).toBe(got);
+
+    // The same labels as NIfTI (RAS on disk), read back by our reader: identical voxels and LPS geometry.
+    const nifti = path.join(tmp, 'tube-on-ct.nii.gz');
+    expect((await cli('map-back', path.join(tmp, 'tube.nrrd'), '--transforms', path.join(out, 'transforms.json'), '--reference', truth.dir, '--out', nifti)).code).toBe(0);
+    const asNifti = readNifti(fs.readFileSync(nifti));
+    expect(Array.from(asNifti.voxels)).toEqual(Array.from(mapped.voxels));
+    asNifti.ijkToLps.forEach((v, n) => expect(v).toBeCloseTo(mapped.ijkToLps[n]!, 4));
   });
 
   it('refuses labels of the wrong size and a missing transforms file with one clear line', async () => {

@@ -3,13 +3,13 @@
  *   [--series UID] --out <labels.nrrd>` (the exact contract), plus --json.
  * Labels drawn on a straightened volume go back onto the reference volume's grid, with
  * its LPS geometry in the header; a report of covered, folded and unmapped voxels is
- * written beside the output as <name>.report.json.
+ * written beside the output as <name>.report.json. --out may also be .nii, .nii.gz or .mha.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/contracts/UserError';
 import { readNrrd } from '../../shared/io/nrrd';
-import { encodeVolume } from '../../shared/io/volumeFormats';
+import { encodeVolume, VOLUME_EXTENSIONS, volumeFormatOf } from '../../shared/io/volumeFormats';
 import { mapBack, type MapBackRequest } from '../../shared/reformat/mapBack';
 import { parseTransforms } from '../../shared/reformat/straightenedFrames';
 import { assertOutsideSources, writeFileAtomic } from '../services/writeFileAtomic';
@@ -30,7 +30,9 @@ export async function mapBackCommand(args: string[], io: CliIo, services: Servic
   if (!transformsFile) throw new UsageError('missing --transforms <transforms.json>', 'map-back');
   if (!referenceFolder) throw new UsageError('missing --reference <dicomFolder>', 'map-back');
   if (!out) throw new UsageError('missing --out <labels.nrrd>', 'map-back');
-  if (!out.toLowerCase().endsWith('.nrrd')) throw new UsageError('--out must name a .nrrd file', 'map-back');
+  // NRRD is the contract; NIfTI and MetaImage (by extension) serve other label tools.
+  const format = volumeFormatOf(out);
+  if (!format) throw new UsageError(`--out must end in ${VOLUME_EXTENSIONS.join(', ')}`, 'map-back');
   assertOutsideSources(out, [referenceFolder]);
 
   const transforms = read(transformsFile, (bytes) => parseTransforms(new TextDecoder().decode(bytes)), 'a straightening transforms.json');
@@ -53,8 +55,8 @@ export async function mapBackCommand(args: string[], io: CliIo, services: Servic
   });
   const map_s = (performance.now() - started) / 1000;
   const sources = services.index.sourceFolders();
-  await writeFileAtomic(out, encodeVolume({ dimensions: geometry.dimensions, ijkToLps: geometry.ijkToLps, voxels: mapped.voxels }, 'nrrd'), { sourceFolders: sources });
-  const reportFile = out.replace(/\.nrrd$/i, '.report.json');
+  await writeFileAtomic(out, encodeVolume({ dimensions: geometry.dimensions, ijkToLps: geometry.ijkToLps, voxels: mapped.voxels }, format), { sourceFolders: sources });
+  const reportFile = out.replace(/(\.nrrd|\.nii\.gz|\.nii|\.mha)$/i, '.report.json');
   const report = { from: 'straightened-pixel', to: 'reference-voxel', reference: { seriesInstanceUid: series.uid, dimensions: geometry.dimensions, ijkToLps: geometry.ijkToLps }, ...mapped.report, timings: { map_s } };
   await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`, { sourceFolders: sources });
   if (flags.has('--json')) io.stdout.write(`${JSON.stringify({ out: path.resolve(out), report: path.resolve(reportFile), ...report }, null, 2)}\n`);

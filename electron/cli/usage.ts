@@ -32,6 +32,7 @@ volume's grid, with its LPS geometry in the NRRD header. Each reference voxel ta
 label at its exact inverse position: the closest point of the path, then that slice's
 frame; nearest neighbour, 0 where no slice covers it.
 
+<out> may also be .nii, .nii.gz (RAS on disk) or .mha instead of .nrrd.
 Also writes <out>.report.json: voxels covered, labelled, in folded regions (where the
 straightening folds: slices wider than the path's radius of curvature), and straightened
 label voxels that no reference voxel reached.
