@@ -33,7 +33,7 @@ import { writeMetaImage } from '../../shared/io/metaImage';
 import { straightenedDisplacementField } from '../../shared/reformat/displacementField';
 import { foldReport, jacobianMap, type FoldReport } from '../../shared/reformat/jacobian';
 import { sliceToWorldOf, stretchedScanDirection, stretchedSliceToWorld } from '../../shared/reformat/straighten';
-import { slicesToFrames } from '../../shared/reformat/straightenedFrames';
+import { slicesToFrames, straightenedTransforms } from '../../shared/reformat/straightenedFrames';
 import { narrowIfLossless } from './exportVolume';
 import { straightenVolume } from './ReformatService';
 import type { LoadedVolume } from './VolumeService';
@@ -151,15 +151,8 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
   run.onProgress?.('Writing', 0, 3 + params.projections.length);
   await write('straightened.nrrd', writeNrrd({ dimensions: size, ijkToLps: identity, voxels: narrowIfLossless(straightened.voxels) }, { gzip: true, spacings }));
   await write('straightened-mask.nrrd', writeNrrd({ dimensions: size, ijkToLps: identity, voxels: straightened.mask }, { gzip: true, spacings }));
-  const transforms = {
-    from: 'straightened-pixel',
-    to: 'LPS',
-    size: [params.columns, params.rows] as [number, number],
-    pixelSpacing: [params.spacing, params.spacing] as [number, number],
-    sliceSpacing: params.step,
-    slices: sampled.samples.map((s, k) => ({ sliceToWorld: sliceToWorld[k]!, arcLength: s.arcLength })),
-  };
-  await write('transforms.json', `${JSON.stringify(transforms, null, 1)}\n`);
+  const transforms = straightenedTransforms(sliceToWorld, sampled.samples.map((s) => s.arcLength), [params.columns, params.rows], params.spacing, params.step);
+  await write('transforms.json', `${JSON.stringify({ from: 'straightened-pixel', to: 'LPS', ...transforms }, null, 1)}\n`);
   // Where slices are wider than the path's radius of curvature the mapping folds: say where.
   // (Stretched CPR scan lines are parallel, not perpendicular to the path: no such frames.)
   let folds: FoldReport | null = null;

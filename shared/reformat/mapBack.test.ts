@@ -6,15 +6,11 @@ import { cross, type Vec3 } from '../math/vec3';
 import { jacobianMap } from './jacobian';
 import { createStraightenedInverse, mapBack } from './mapBack';
 import { sliceToWorldOf } from './straighten';
-import { slicesToFrames, type StraightenedTransforms } from './straightenedFrames';
+import { slicesToFrames, type StraightenedTransforms, straightenedTransforms } from './straightenedFrames';
 
 function transformsOf(samples: PathSample[], columns: number, rows: number, spacing: number, step: number): StraightenedTransforms {
-  return {
-    size: [columns, rows],
-    pixelSpacing: [spacing, spacing],
-    sliceSpacing: step,
-    slices: samples.map((s) => ({ sliceToWorld: sliceToWorldOf(s, { columns, rows, spacing }), arcLength: s.arcLength })),
-  };
+  const sliceToWorld = samples.map((s) => sliceToWorldOf(s, { columns, rows, spacing }));
+  return straightenedTransforms(sliceToWorld, samples.map((s) => s.arcLength), [columns, rows], spacing, step);
 }
 
 /** Arc of a circle of radius R in the axial plane from (R, 0, 0), counter-clockwise; N points at the centre, B = +z. */

@@ -3,7 +3,7 @@ import { helixFrames, helixPoint } from '../curve/curveTestGeometry';
 import type { PathSample } from '../curve/PathSample';
 import { cross } from '../math/vec3';
 import { sliceToWorldOf } from './straighten';
-import { parseTransforms, slicesToFrames, type StraightenedTransforms } from './straightenedFrames';
+import { parseTransforms, slicesToFrames, type StraightenedTransforms, straightenedTransforms } from './straightenedFrames';
 
 /** Analytic helix samples with their rotation-minimising frames. */
 function helixSamples(count: number): PathSample[] {
@@ -17,12 +17,8 @@ function helixSamples(count: number): PathSample[] {
 }
 
 function transformsOf(samples: PathSample[], columns: number, rows: number, spacing: number, step: number): StraightenedTransforms {
-  return {
-    size: [columns, rows],
-    pixelSpacing: [spacing, spacing],
-    sliceSpacing: step,
-    slices: samples.map((s) => ({ sliceToWorld: sliceToWorldOf(s, { columns, rows, spacing }), arcLength: s.arcLength })),
-  };
+  const sliceToWorld = samples.map((s) => sliceToWorldOf(s, { columns, rows, spacing }));
+  return straightenedTransforms(sliceToWorld, samples.map((s) => s.arcLength), [columns, rows], spacing, step);
 }
 
 describe('slicesToFrames', () => {

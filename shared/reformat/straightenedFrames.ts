@@ -29,6 +29,16 @@ function columnOf(m: readonly number[], c: number): Vec3 {
 }
 
 /** One frame per slice, the exact inverse of `sliceToWorldOf` (no re-orthonormalisation). */
+/** The transforms.json content (without its from/to names) for slices cut at the given arc lengths. */
+export function straightenedTransforms(sliceToWorld: readonly number[][], arcLengths: readonly number[], size: [number, number], pixelSpacing: number, sliceSpacing: number): StraightenedTransforms {
+  return {
+    size,
+    pixelSpacing: [pixelSpacing, pixelSpacing],
+    sliceSpacing,
+    slices: sliceToWorld.map((m, k) => ({ sliceToWorld: [...m], arcLength: arcLengths[k]! })),
+  };
+}
+
 export function slicesToFrames(t: StraightenedTransforms): SliceFrame[] {
   const [columns, rows] = t.size;
   const [sx, sy] = t.pixelSpacing;
