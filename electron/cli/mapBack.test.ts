@@ -3,6 +3,7 @@
  * straightened space must land on the reference grid as the tube around the same path
  * (Dice against the analytic tube), with the reference geometry in the header.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,10 @@ import type { Vec3 } from '../../shared/math/vec3';
 import { readNifti } from '../../shared/io/nifti';
 import { readNrrd, writeNrrd } from '../../shared/io/nrrd';
 import { writeMarkups } from '../../shared/io/markups';
+import { readReferenceAttributes } from '../../shared/dicom/writeSegmentation';
 import { writeVolumePhantom, type VolumePhantomTruth } from '../../test/fixtures/volumePhantom';
+import { pydicomPython, runPydicom } from '../../test/support/pydicom';
+import { hasTool } from '../../test/support/referenceTools';
 import { runCli } from './runCli';
 
 async function cli(...argv: string[]) {
@@ -109,6 +113,39 @@ describe('lumen map-back', () => {
     const asNifti = readNifti(fs.readFileSync(nifti));
     expect(Array.from(asNifti.voxels)).toEqual(Array.from(mapped.voxels));
     asNifti.ijkToLps.forEach((v, n) => expect(v).toBeCloseTo(mapped.ijkToLps[n]!, 4));
+  });
+
+  it.skipIf(!pydicomPython())('writes the same labels as a DICOM SEG (--out .dcm) that pydicom decodes back onto the reference slices', async () => {
+    const seg = path.join(tmp, 'tube-on-ct.dcm');
+    const m = await cli('map-back', path.join(tmp, 'tube.nrrd'), '--transforms', path.join(tmp, 'straight', 'transforms.json'), '--reference', truth.dir, '--out', seg, '--json');
+    expect(m.stderr).toBe('');
+    expect(m.code).toBe(0);
+    const report = JSON.parse(m.stdout) as { labelled: number; segmentation: { frames: number; segments: { number: number; label: number; voxels: number }[] } };
+    expect(report.segmentation.segments).toEqual([expect.objectContaining({ number: 1, label: 1, voxels: report.labelled })]);
+    expect(JSON.parse(fs.readFileSync(path.join(tmp, 'tube-on-ct.report.json'), 'utf8'))).toMatchObject({ labelled: report.labelled });
+    // pydicom's frames, put on the slice of the source image each references (by the order of truth.files).
+    const frames = runPydicom<{ source: string; pixels: number[] }[]>(
+      String.raw`
+import sys, json, pydicom
+ds = pydicom.dcmread(sys.argv[1])
+a = ds.pixel_array
+if a.ndim == 2: a = a[None]
+print(json.dumps([{'source': str(f.DerivationImageSequence[0].SourceImageSequence[0].ReferencedSOPInstanceUID), 'pixels': a[n].astype(int).ravel().tolist()}
+                  for n, f in enumerate(ds.PerFrameFunctionalGroupsSequence)]))
+`,
+      [seg],
+    );
+    expect(frames).toHaveLength(report.segmentation.frames);
+    const sliceOf = new Map(truth.files.map((f, k) => [readReferenceAttributes(fs.readFileSync(f)).sopInstanceUid, k]));
+    const [nx, ny, nz] = truth.dimensions;
+    const rebuilt = new Uint8Array(nx * ny * nz);
+    for (const f of frames) f.pixels.forEach((bit, p) => bit && (rebuilt[sliceOf.get(f.source)! * nx * ny + p] = 1));
+    const nrrd = readNrrd(fs.readFileSync(path.join(tmp, 'tube-on-ct.nrrd')));
+    expect(Array.from(rebuilt)).toEqual(Array.from(nrrd.voxels));
+    if (hasTool('dciodvfy')) {
+      const run = spawnSync('dciodvfy', [seg], { encoding: 'utf8' });
+      expect(`${run.stdout}${run.stderr}`.split('\n').filter((l) => /^Error/.test(l))).toEqual([]);
+    }
   });
 
   it('refuses labels of the wrong size and a missing transforms file with one clear line', async () => {

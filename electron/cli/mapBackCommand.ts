@@ -3,15 +3,16 @@
  *   [--series UID] --out <labels.nrrd>` (the exact contract), plus --json.
  * Labels drawn on a straightened volume go back onto the reference volume's grid, with
  * its LPS geometry in the header; a report of covered, folded and unmapped voxels is
- * written beside the output as <name>.report.json. --out may also be .nii, .nii.gz or .mha.
+ * written beside the output as <name>.report.json. --out may also be .nii, .nii.gz, .mha or
+ * .dcm (a DICOM Segmentation referencing the reference series); saveLabelVolume writes them all.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/contracts/UserError';
 import { readNrrd } from '../../shared/io/nrrd';
-import { encodeVolume, VOLUME_EXTENSIONS, volumeFormatOf } from '../../shared/io/volumeFormats';
 import { mapBack, type MapBackRequest } from '../../shared/reformat/mapBack';
 import { parseTransforms } from '../../shared/reformat/straightenedFrames';
+import { labelFormatOf, LABEL_EXTENSIONS, saveLabelVolume } from '../services/saveLabels';
 import { assertOutsideSources, writeFileAtomic } from '../services/writeFileAtomic';
 import { parseArgs, UsageError } from './cliArgs';
 import { chooseVolumeSeries, indexFolder, type CliIo, type Services } from './cliCommon';
@@ -30,9 +31,8 @@ export async function mapBackCommand(args: string[], io: CliIo, services: Servic
   if (!transformsFile) throw new UsageError('missing --transforms <transforms.json>', 'map-back');
   if (!referenceFolder) throw new UsageError('missing --reference <dicomFolder>', 'map-back');
   if (!out) throw new UsageError('missing --out <labels.nrrd>', 'map-back');
-  // NRRD is the contract; NIfTI and MetaImage (by extension) serve other label tools.
-  const format = volumeFormatOf(out);
-  if (!format) throw new UsageError(`--out must end in ${VOLUME_EXTENSIONS.join(', ')}`, 'map-back');
+  // NRRD is the contract; NIfTI, MetaImage and DICOM SEG (by extension) serve other label tools.
+  if (!labelFormatOf(out)) throw new UsageError(`--out must end in ${LABEL_EXTENSIONS.join(', ')}`, 'map-back');
   assertOutsideSources(out, [referenceFolder]);
 
   const transforms = read(transformsFile, (bytes) => parseTransforms(new TextDecoder().decode(bytes)), 'a straightening transforms.json');
@@ -46,7 +46,8 @@ export async function mapBackCommand(args: string[], io: CliIo, services: Servic
   }
   const result = await indexFolder(referenceFolder, io, services);
   const series = chooseVolumeSeries(result, text('--series'), 'used as the reference');
-  const geometry = services.index.requirePlan(series.uid).geometry!;
+  const plan = services.index.requirePlan(series.uid);
+  const geometry = plan.geometry!;
   const started = performance.now();
   const mapped = mapBack({
     transforms,
@@ -55,9 +56,16 @@ export async function mapBackCommand(args: string[], io: CliIo, services: Servic
   });
   const map_s = (performance.now() - started) / 1000;
   const sources = services.index.sourceFolders();
-  await writeFileAtomic(out, encodeVolume({ dimensions: geometry.dimensions, ijkToLps: geometry.ijkToLps, voxels: mapped.voxels }, format), { sourceFolders: sources });
-  const reportFile = out.replace(/(\.nrrd|\.nii\.gz|\.nii|\.mha)$/i, '.report.json');
-  const report = { from: 'straightened-pixel', to: 'reference-voxel', reference: { seriesInstanceUid: series.uid, dimensions: geometry.dimensions, ijkToLps: geometry.ijkToLps }, ...mapped.report, timings: { map_s } };
+  const saved = await saveLabelVolume({ labels: { dimensions: geometry.dimensions, voxels: mapped.voxels }, reference: plan, out, sourceFolders: sources });
+  const reportFile = out.replace(/(\.nrrd|\.nii\.gz|\.nii|\.mha|\.dcm)$/i, '.report.json');
+  const report = {
+    from: 'straightened-pixel',
+    to: 'reference-voxel',
+    reference: { seriesInstanceUid: series.uid, dimensions: geometry.dimensions, ijkToLps: geometry.ijkToLps },
+    ...mapped.report,
+    ...(saved.segmentation ? { segmentation: saved.segmentation } : {}),
+    timings: { map_s },
+  };
   await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`, { sourceFolders: sources });
   if (flags.has('--json')) io.stdout.write(`${JSON.stringify({ out: path.resolve(out), report: path.resolve(reportFile), ...report }, null, 2)}\n`);
   else io.stderr.write(`Mapped ${mapped.report.labelled} labelled voxels onto ${series.description || series.uid} → ${out} (${mapped.report.folded} in folded regions, ${mapped.report.unmapped} straightened label voxels not reached)\n`);

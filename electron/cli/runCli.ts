@@ -8,7 +8,7 @@ import packageJson from '../../package.json';
 import { UserError } from '../../shared/contracts/UserError';
 import { DicomIndexService } from '../services/DicomIndexService';
 import { checkExportTarget, exportVolume } from '../services/exportVolume';
-import { formatBytes } from '../services/formatBytes';
+import { formatBytes } from '../../shared/formatBytes';
 import { VolumeService } from '../services/VolumeService';
 import { WorkerPool, type WorkerPoolOptions } from '../services/WorkerPool';
 import { parseArgs, UsageError } from './cliArgs';

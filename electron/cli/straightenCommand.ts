@@ -2,13 +2,14 @@
  * `lumen straighten <dicomFolder> [--series UID] --path <curve.mrk.json> --out <dir>
  *   [--size 512x512] [--spacing mm] [--step mm] [--mode straight|stretch]
  *   [--interp nearest|linear|cubic] [--projection mip,minip,mean,xray] [--slab mm] [--json]`
- * (the exact contract), plus --projection-axis, --curve, --roll and --direction.
+ * (the exact contract), plus --projection-axis, --curve, --roll and --direction, and the
+ * 'panoramic' projection preset.
  */
 import fs from 'node:fs';
 import { UserError } from '../../shared/contracts/UserError';
 import type { CurveInterpolation } from '../../shared/curve/samplePath';
 import { readMarkups } from '../../shared/io/markups';
-import { projectionKinds } from '../../shared/reformat/projectVolume';
+import { projectionChoices } from '../../shared/reformat/projectVolume';
 import type { Interpolation } from '../../shared/reformat/reslicePlane';
 import { straightenToFolder, type PathInput, type StraightenParameters } from '../services/straightenToFolder';
 import { assertOutsideSources } from '../services/writeFileAtomic';
@@ -52,7 +53,7 @@ export async function straightenCommand(args: string[], io: CliIo, services: Ser
   assertOutsideSources(out, [folder]);
   const pathInput = readPath(pathFile);
   const size = parseSize(text('--size') ?? '512x512');
-  const projections = projectionKinds(text('--projection') ?? 'mip');
+  const projections = projectionChoices(text('--projection') ?? 'mip');
   const interpolation = oneOf(text('--interp') ?? 'linear', ['nearest', 'linear', 'cubic'], '--interp') as Interpolation;
   const curveInterpolation = oneOf(text('--curve') ?? 'catmull-rom', ['catmull-rom', 'natural-cubic', 'linear'], '--curve') as CurveInterpolation;
   const projectionAxis = AXES[oneOf(text('--projection-axis') ?? 'row', ['column', 'row', 'slice'], '--projection-axis') as keyof typeof AXES];

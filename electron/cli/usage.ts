@@ -32,7 +32,10 @@ volume's grid, with its LPS geometry in the NRRD header. Each reference voxel ta
 label at its exact inverse position: the closest point of the path, then that slice's
 frame; nearest neighbour, 0 where no slice covers it.
 
-<out> may also be .nii, .nii.gz (RAS on disk) or .mha instead of .nrrd.
+<out> may also be .nii, .nii.gz (RAS on disk) or .mha instead of .nrrd, or .dcm: a DICOM
+Segmentation (SEG, binary, 1 bit per pixel) with one segment per label value (numbered
+1..n in value order), a frame per slice a segment touches, each frame referencing the
+reference image it lies on, and the reference series' patient and study.
 Also writes <out>.report.json: voxels covered, labelled, in folded regions (where the
 straightening folds: slices wider than the path's radius of curvature), and straightened
 label voxels that no reference voxel reached.
@@ -55,6 +58,15 @@ Writes into <dir> (never inside <dicomFolder>):
   straightened-mask.nrrd   1 where the sample lay inside the volume (outside: -1024 for CT)
   transforms.json          { "from": "straightened-pixel", "to": "LPS", "size", "pixelSpacing",
                              "sliceSpacing", "slices": [ { "sliceToWorld": [16, row-major], "arcLength" } ] }
+  jacobian.nrrd            det of d(LPS)/d(column, row, arc length) mm: <= 0 where slices fold
+  displacement-straightened-to-LPS.mha
+                           ITK displacement field from the straightened volume's nominal grid
+                           (origin 0, identity directions, spacings) to LPS
+  displacement-LPS-to-straightened.mha and displacement-LPS-to-straightened-mask.nrrd
+                           its inverse on the original voxel grid (cropped to where the slices
+                           reach; every n-th voxel when large), with a mask: 1 where defined
+                           (inside a slice, Jacobian > 0), 0 and a zero vector elsewhere
+                           (straight mode only)
   projection-<kind>.nrrd and .png, provenance.json
 
 Options:
@@ -67,9 +79,15 @@ Options:
   --direction 0,1,0   Stretched CPR viewing direction, x,y,z in LPS or anterior, posterior,
                       left, right, superior, inferior (default 0,1,0: seen from the front)
   --interp linear     nearest, linear (default) or cubic (Catmull-Rom)
-  --projection mip    Comma-separated: mip, minip, mean, xray (default mip)
+  --projection mip    Comma-separated: mip, minip, mean, xray (default mip), and panoramic:
+                      the dental panoramic preset for a path drawn along the arch. It
+                      averages over a slab across the arch (the slice axis the arch bends
+                      along; rows for a straight path), 15 mm unless --slab says otherwise,
+                      whatever --projection-axis says, and lays the image out as a
+                      panoramic radiograph: the path left to right, superior at the top
+                      (draw the arch from the patient's right to left for the usual view)
   --projection-axis row
-                      Project along row (across the path; dental panoramic), column, or slice
+                      Project along row (across the path), column, or slice
   --slab mm           Slab thickness centred in the projected axis (default: all of it)
   --curve catmull-rom Path interpolation: catmull-rom (centripetal), natural-cubic or linear
   --roll deg          Roll of every slice about the path

@@ -17,6 +17,8 @@ export interface JobContext {
 const JOB_LABELS: Record<JobKind, string> = {
   'dicom:index': 'reading the folder',
   'volume:load': 'loading the volume',
+  'reformat:export': 'straightening and exporting',
+  'reformat:mapBack': 'mapping the labels back',
 };
 
 /** Progress events at most this often per job, except the first and the last. */

@@ -8,7 +8,7 @@ import { UserError } from '../../shared/contracts/UserError';
 import type { Mat4 } from '../../shared/math/mat4';
 import type { Interpolation } from '../../shared/reformat/reslicePlane';
 import type { StraightenedGeometry } from '../../shared/reformat/straighten';
-import { formatBytes } from './formatBytes';
+import { formatBytes } from '../../shared/formatBytes';
 import { chunkRanges, runChunks } from './runChunks';
 import type { LoadedVolume } from './VolumeService';
 import type { WorkerPool } from './WorkerPool';

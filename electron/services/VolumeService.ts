@@ -9,7 +9,7 @@ import type { VolumeDescription } from '../../shared/contracts/ipc';
 import { UserError } from '../../shared/contracts/UserError';
 import type { VolumeSliceRef } from '../../shared/contracts/workerTasks';
 import type { SeriesPlan } from '../../shared/dicom/SeriesPlan';
-import { formatBytes } from './formatBytes';
+import { formatBytes } from '../../shared/formatBytes';
 import { resampleSlices } from './resampleSlices';
 import { chunkRanges, runChunks } from './runChunks';
 import type { WorkerPool } from './WorkerPool';

@@ -14,6 +14,8 @@ import type { EventSink, InvokeHandlers, ShellAdapter } from './InvokeHandlers';
 import { JobService } from './JobService';
 import { listFolder } from './listFolder';
 import { RecentFolders } from './RecentFolders';
+import { ReformatJobs } from './ReformatJobs';
+import { saveLabelVolume } from './saveLabels';
 import { packVoxels, voxelTypeFor } from './packVoxels';
 import { VolumeService, type LoadedVolume } from './VolumeService';
 import { WorkerPool, type WorkerPoolOptions } from './WorkerPool';
@@ -62,6 +64,7 @@ export function createLumenServices(options: LumenServicesOptions): {
   const frames = new FrameService(pool, index);
   const jobs = new JobService(events, log);
   const recent = new RecentFolders(options.stateDir ?? shell.stateDir);
+  const reformat = new ReformatJobs(pool, volumes, () => index.sourceFolders());
 
   const handlers: InvokeHandlers = {
     'app:getInfo': () => ({
@@ -105,6 +108,14 @@ export function createLumenServices(options: LumenServicesOptions): {
       const volume = volumes.get(req.seriesUid);
       if (!volume) throw new UserError('not-found', 'This volume is no longer in memory. Open the series again.');
       return { seriesUid: volume.seriesUid, voxels: packVoxels(volume.voxels, volumeInfoOf(volume).voxelType) };
+    },
+    'reformat:export': (req) => ({ jobId: jobs.start('reformat:export', (ctx) => reformat.export(req, ctx)) }),
+    'reformat:mapBack': (req) => ({ jobId: jobs.start('reformat:mapBack', (ctx) => reformat.mapBack(req, ctx)) }),
+    'labels:getVoxels': (req) => ({ labelsId: req.labelsId, voxels: reformat.labels(req.labelsId).voxels }),
+    'labels:save': async (req) => {
+      const labels = reformat.labels(req.labelsId);
+      const saved = await saveLabelVolume({ labels, reference: index.requirePlan(labels.seriesUid), out: req.out, sourceFolders: index.sourceFolders() });
+      return { file: saved.file, format: saved.format };
     },
     'job:cancel': (req) => ({ cancelled: jobs.cancel(req.jobId) }),
   };

@@ -10,9 +10,18 @@
  *   displacement-straightened-to-LPS.mha
  *                            ITK displacement field: the straightened volume on a nominal LPS grid
  *                            (origin 0, spacings) plus this field lands on the original volume
+ *   displacement-LPS-to-straightened.mha
+ *                            its inverse where defined (straight mode): on the original voxel grid
+ *                            (cropped to the slices' reach, decimated when large), LPS + this field
+ *                            = the position on that nominal straightened grid; 0 where undefined
+ *   displacement-LPS-to-straightened-mask.nrrd
+ *                            on the same grid: 1 where the inverse is defined (the closest path point
+ *                            not past an end, inside its slice, Jacobian > 0), 0 elsewhere
  *   transforms.json          { from: "straightened-pixel", to: "LPS", size, pixelSpacing,
  *                            sliceSpacing, slices: [{ sliceToWorld, arcLength }] }
- *   projection-<kind>.nrrd   projections of the straightened volume (line integrals for xray)
+ *   projection-<kind>.nrrd   projections of the straightened volume (line integrals for xray);
+ *                            projection-panoramic: the dental panoramic preset (mean across the arch,
+ *                            path left to right, superior up), whatever the projection axis
  *   projection-<kind>.png    the same for viewing (xray shown as a radiograph)
  *   provenance.json          every parameter, the input series and path, Lumen's version, timings
  */
@@ -20,19 +29,16 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import packageJson from '../../package.json';
-import { UserError } from '../../shared/contracts/UserError';
-import { samplePath, type CurveInterpolation, type SampledPath } from '../../shared/curve/samplePath';
-import type { Mat4 } from '../../shared/math/mat4';
-import { normalize, type Vec3 } from '../../shared/math/vec3';
+import type { Vec3 } from '../../shared/math/vec3';
 import { writeNrrd } from '../../shared/io/nrrd';
 import { encodeGreyPng, percentileWindow, windowToGrey } from '../../shared/io/png';
 import { radiographFromLineIntegral } from '../../shared/reformat/attenuation';
-import { projectVolume, type ProjectionKind } from '../../shared/reformat/projectVolume';
-import type { Interpolation } from '../../shared/reformat/reslicePlane';
+import { inverseDisplacementField } from '../../shared/reformat/inverseDisplacementField';
+import { PANORAMIC_SLAB_MM, panoramicLayout, panoramicProjection, projectVolume, type PanoramicLayout } from '../../shared/reformat/projectVolume';
 import { writeMetaImage } from '../../shared/io/metaImage';
 import { straightenedDisplacementField } from '../../shared/reformat/displacementField';
 import { foldReport, jacobianMap, type FoldReport } from '../../shared/reformat/jacobian';
-import { sliceToWorldOf, stretchedScanDirection, stretchedSliceToWorld } from '../../shared/reformat/straighten';
+import { planStraightening, type StraightenParameters } from '../../shared/reformat/straighteningPlan';
 import { slicesToFrames, straightenedTransforms } from '../../shared/reformat/straightenedFrames';
 import { narrowIfLossless } from './exportVolume';
 import { straightenVolume } from './ReformatService';
@@ -40,28 +46,11 @@ import type { LoadedVolume } from './VolumeService';
 import type { WorkerPool } from './WorkerPool';
 import { assertOutsideSources, writeFileAtomic } from './writeFileAtomic';
 
-export interface StraightenParameters {
-  /** 'straight': planes perpendicular to the path; 'stretch': stretched CPR with parallel scan lines. */
-  mode: 'straight' | 'stretch';
-  /** Stretched CPR only: the viewing (projection) direction, LPS; its rows run along it. */
-  viewDirection: Vec3;
-  columns: number;
-  rows: number;
-  /** In-plane pixel size, mm. */
-  spacing: number;
-  /** Arc length between slices, mm. */
-  step: number;
-  interpolation: Interpolation;
-  curveInterpolation: CurveInterpolation;
-  rollDeg: number;
-  projections: ProjectionKind[];
-  /** 0 = along columns, 1 = along rows (across the path, e.g. a dental panoramic), 2 = along the path. */
-  projectionAxis: 0 | 1 | 2;
-  slabMm?: number;
-}
+export type { StraightenParameters } from '../../shared/reformat/straighteningPlan';
 
 export interface PathInput {
-  file: string;
+  /** The markups file the path came from; absent for a path drawn in the app. */
+  file?: string;
   name: string;
   closed: boolean;
   points: Vec3[];
@@ -95,6 +84,9 @@ export interface StraightenRun {
 const AXIS_NAMES = ['columns', 'rows', 'slices'] as const;
 /** ITK displacement field (straightened nominal grid → LPS); see displacementField.ts. */
 export const DISPLACEMENT_FILE = 'displacement-straightened-to-LPS.mha';
+/** Its inverse where defined (original grid → straightened nominal grid) and validity mask; see inverseDisplacementField.ts. */
+export const INVERSE_DISPLACEMENT_FILE = 'displacement-LPS-to-straightened.mha';
+export const INVERSE_DISPLACEMENT_MASK_FILE = 'displacement-LPS-to-straightened-mask.nrrd';
 
 /** Outside the volume CT reads as air; other modalities get their lowest value. */
 export function backgroundFor(volume: LoadedVolume): number {
@@ -105,26 +97,8 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
   const dir = path.resolve(outDir);
   assertOutsideSources(dir, run.sourceFolders);
   const { volume } = run;
-  let sampled: SampledPath;
-  try {
-    sampled = samplePath(pathInput.points, { interpolation: params.curveInterpolation, closed: pathInput.closed, step: params.step, rollDeg: params.rollDeg });
-  } catch (err) {
-    throw new UserError('invalid-request', `The path "${pathInput.name}" cannot be followed: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (sampled.samples.length < 2) {
-    throw new UserError('invalid-request', `The path is ${sampled.length.toFixed(1)} mm long: too short for even two slices ${params.step} mm apart.`);
-  }
+  const { sampled, sliceToWorld, stretch } = planStraightening(pathInput, params);
   const geometry = { columns: params.columns, rows: params.rows, spacing: params.spacing };
-  let sliceToWorld: Mat4[];
-  let stretch: { across: Vec3; through: Vec3 } | null = null;
-  if (params.mode === 'stretch') {
-    const through = normalize(params.viewDirection);
-    const across = stretchedScanDirection(sampled.samples, through);
-    stretch = { across, through };
-    sliceToWorld = sampled.samples.map((s) => stretchedSliceToWorld(s, geometry, across, through));
-  } else {
-    sliceToWorld = sampled.samples.map((s) => sliceToWorldOf(s, geometry));
-  }
   const background = backgroundFor(volume);
 
   let started = performance.now();
@@ -156,17 +130,49 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
   // Where slices are wider than the path's radius of curvature the mapping folds: say where.
   // (Stretched CPR scan lines are parallel, not perpendicular to the path: no such frames.)
   let folds: FoldReport | null = null;
+  // Straight mode: the frames' own across-the-arch axis; stretched CPR: along its viewing direction (rows).
+  let panoramic: PanoramicLayout = { acrossAxis: 1, flipVertical: stretch ? stretch.across[2] > 0 : false };
   if (!stretch) {
     const frames = slicesToFrames(transforms);
     const jacobian = jacobianMap(frames, transforms.size, params.spacing);
     folds = foldReport(jacobian, frames, transforms.size);
     await write('jacobian.nrrd', writeNrrd({ dimensions: size, ijkToLps: identity, voxels: jacobian }, { gzip: true, spacings }));
+    if (params.projections.includes('panoramic')) panoramic = panoramicLayout(frames);
   }
   const field = straightenedDisplacementField(sliceToWorld, transforms.size, transforms.pixelSpacing, params.step);
   await write(DISPLACEMENT_FILE, writeMetaImage({ dimensions: field.dimensions, ijkToLps: field.ijkToLps, voxels: field.vectors }, { compress: true, channels: 3 }));
+  // The inverse is the per-slice one of map-back: stretched CPR scan lines are not slice frames.
+  let inverseInfo: Record<string, unknown> | null = null;
+  if (!stretch) {
+    const inverse = inverseDisplacementField(transforms, volume);
+    await write(INVERSE_DISPLACEMENT_FILE, writeMetaImage({ dimensions: inverse.dimensions, ijkToLps: inverse.ijkToLps, voxels: inverse.vectors }, { compress: true, channels: 3 }));
+    await write(INVERSE_DISPLACEMENT_MASK_FILE, writeNrrd({ dimensions: inverse.dimensions, ijkToLps: inverse.ijkToLps, voxels: inverse.mask }, { gzip: true }));
+    inverseInfo = {
+      file: INVERSE_DISPLACEMENT_FILE,
+      mask: INVERSE_DISPLACEMENT_MASK_FILE,
+      from: 'LPS: the input volume\'s voxel grid, cropped to the voxels the slices reach, every decimation-th voxel per axis',
+      to: 'straightened nominal grid (LPS, origin 0, identity directions, spacings [pixel, pixel, step])',
+      convention: 'ITK displacement: x + d(x); zero vector where undefined',
+      definedWhere: 'the closest path point is not past an end, the point lies inside that slice (pixel-centre rectangle), and the Jacobian determinant there is > 0; see the mask',
+      decimation: inverse.decimation,
+      originVoxel: inverse.originVoxel,
+      dimensions: inverse.dimensions,
+      definedPoints: inverse.defined,
+    };
+  }
   const projectionInfo = [];
   for (const [n, kind] of params.projections.entries()) {
     run.onProgress?.('Writing', 3 + n, 3 + params.projections.length);
+    if (kind === 'panoramic') {
+      const across = panoramic.acrossAxis;
+      const vertical = across === 0 ? 1 : 0;
+      const pano = panoramicProjection({ dimensions: size, voxels: straightened.voxels, mask: straightened.mask }, panoramic, spacings[across], params.slabMm ?? PANORAMIC_SLAB_MM);
+      await write('projection-panoramic.nrrd', writeNrrd({ dimensions: [pano.width, pano.height, 1], ijkToLps: identity, voxels: pano.pixels }, { gzip: true, spacings: [spacings[2], spacings[vertical], spacings[across]] }));
+      const window = percentileWindow(pano.pixels);
+      await write('projection-panoramic.png', encodeGreyPng(pano.width, pano.height, windowToGrey(pano.pixels, window.center, window.width)));
+      projectionInfo.push({ kind, reduction: 'mean', along: AXIS_NAMES[across], slab: pano.slab, image: [AXIS_NAMES[2], AXIS_NAMES[vertical]], flippedVertically: panoramic.flipVertical });
+      continue;
+    }
     const axis = params.projectionAxis;
     const projection = projectVolume({ dimensions: size, voxels: straightened.voxels, mask: straightened.mask, axis, stepMm: spacings[axis], ...(params.slabMm ? { slabMm: params.slabMm } : {}), kind });
     const keep = [0, 1, 2].filter((a) => a !== axis) as [number, number];
@@ -178,7 +184,8 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
   }
   const write_s = (performance.now() - started) / 1000;
 
-  const pathBytes = await fs.promises.readFile(pathInput.file);
+  // A drawn path has no file: its fingerprint is that of its control points.
+  const pathBytes = pathInput.file ? await fs.promises.readFile(pathInput.file) : JSON.stringify(pathInput.points);
   const summary: StraightenSummary = {
     outDir: dir,
     files: [...files, 'provenance.json'],
@@ -200,7 +207,7 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
         createdAt: new Date().toISOString(),
         input: { seriesInstanceUid: volume.seriesUid, modality: volume.modality, dimensions: volume.dimensions, spacing: volume.spacing, ijkToLps: volume.ijkToLps },
         path: {
-          file: path.resolve(pathInput.file),
+          file: pathInput.file ? path.resolve(pathInput.file) : null,
           sha256: createHash('sha256').update(pathBytes).digest('hex'),
           name: pathInput.name,
           closed: pathInput.closed,
@@ -223,6 +230,7 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
           convention: 'ITK displacement: x + d(x)',
           decimation: field.decimation,
         },
+        inverseDisplacementField: inverseInfo,
         outputs: summary.files,
         timings: summary.timings,
       },

@@ -37,6 +37,10 @@ function inMemoryHandlers(transport: WebSocketTransport): InvokeHandlers {
     'volume:load': () => ({ jobId: 'j2' }),
     // A 4 MiB int16 volume whose value is known everywhere: −32768 + n mod 65536.
     'volume:getVoxels': ({ seriesUid }) => ({ seriesUid, voxels: Int16Array.from({ length: 1 << 21 }, (_, n) => (n & 0xffff) - 32768) }),
+    'reformat:export': () => ({ jobId: 'j2' }),
+    'reformat:mapBack': () => ({ jobId: 'j3' }),
+    'labels:getVoxels': ({ labelsId }) => ({ labelsId, voxels: new Uint8Array([0, 1, 2]) }),
+    'labels:save': ({ out }) => ({ file: out, format: 'nrrd' }),
     'job:cancel': () => ({ cancelled: true }),
   };
 }

@@ -26,6 +26,7 @@ const handlers: Handlers = {
   'dicom:decodeIntoVolume': async (req, progress) => (await import('./tasks/decodeTasks')).decodeIntoVolume(req, progress),
   'dicom:thumbnail': async (req) => (await import('./tasks/decodeTasks')).decodeThumbnail(req, req.maxSize),
   'reformat:straighten': async (req, progress) => (await import('./tasks/reformatTasks')).straightenIntoShared(req, progress),
+  'reformat:mapBack': async (req) => (await import('./tasks/mapBackTask')).mapBackFromShared(req),
   'test:crash': (req) => crash(req.how),
   'test:sleep': (req, progress) => sleep(req.ms, req.steps, progress),
   'test:transfer': (req) => makeTransferable(req.length),

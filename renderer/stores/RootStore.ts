@@ -8,7 +8,9 @@ import type { AppInfo } from '../../shared/contracts/ipc';
 import { messageOf, type LumenClient } from '../ipc/LumenClient';
 import { FolderBrowserStore } from './FolderBrowserStore';
 import { LayoutStore } from './LayoutStore';
+import { PathStore } from './PathStore';
 import { PreviewStore } from './PreviewStore';
+import { ReformatStore } from './ReformatStore';
 import { RecentFoldersStore } from './RecentFoldersStore';
 import { StudyStore } from './StudyStore';
 import { View3DStore } from './View3DStore';
@@ -24,6 +26,8 @@ export class RootStore {
   readonly volumes: VolumeStore;
   readonly viewer: ViewerStore;
   readonly view3d: View3DStore;
+  readonly paths: PathStore;
+  readonly reformat: ReformatStore;
   info: AppInfo | null = null;
   private readonly disposers: (() => void)[] = [];
 
@@ -36,6 +40,8 @@ export class RootStore {
     this.volumes = new VolumeStore(client);
     this.viewer = new ViewerStore();
     this.view3d = new View3DStore();
+    this.paths = new PathStore();
+    this.reformat = new ReformatStore(client, this.viewer, this.paths);
     makeAutoObservable<RootStore, 'disposers'>(
       this,
       {
@@ -48,6 +54,8 @@ export class RootStore {
         volumes: false,
         viewer: false,
         view3d: false,
+        paths: false,
+        reformat: false,
         info: observableRef,
         disposers: false,
       },
@@ -66,7 +74,14 @@ export class RootStore {
       ),
       reaction(
         () => this.volumes.volume,
-        (volume) => this.viewer.setVolume(volume),
+        (volume) => {
+          // Paths, exports and labels belong to the volume they were made on.
+          if (volume?.seriesUid !== this.viewer.volume?.seriesUid) {
+            this.paths.clear();
+            this.reformat.reset();
+          }
+          this.viewer.setVolume(volume);
+        },
       ),
       client.on('app:onDidRequestOpenFolder', ({ folder }) => this.openFolder(folder)),
       client.on('app:onDidRequestShowShortcuts', () => this.layout.open('shortcuts')),
@@ -127,6 +142,7 @@ export class RootStore {
   dispose(): void {
     this.disposers.forEach((d) => d());
     this.study.dispose();
+    this.reformat.dispose();
     this.volumes.close();
   }
 }

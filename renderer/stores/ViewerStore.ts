@@ -12,7 +12,8 @@ import { centreVoxelLps, SLICE_ORIENTATIONS, type SliceOrientation, type VolumeG
 import { SliceViewState } from './SliceViewState';
 import { defaultWindow, WINDOW_PRESETS, type WindowPreset } from './windowPresets';
 
-export type ToolId = 'crosshair' | 'windowLevel' | 'ruler' | 'pan' | 'zoom';
+/** 'path' places control points of the active path (PathStore). */
+export type ToolId = 'crosshair' | 'windowLevel' | 'ruler' | 'pan' | 'zoom' | 'path';
 export type ViewId = SliceOrientation | '3d';
 
 export interface Ruler {
@@ -30,6 +31,12 @@ export interface ProbeSample {
   value: number | null;
 }
 
+/** Labels on the volume's own grid (0 = none), drawn tinted over the slice views. */
+export interface LabelOverlay {
+  dimensions: [number, number, number];
+  voxels: Uint8Array;
+}
+
 const MIN_SPLIT = 0.15;
 
 export class ViewerStore {
@@ -44,6 +51,7 @@ export class ViewerStore {
   rulers: Ruler[] = [];
   draftRuler: Ruler | null = null;
   probe: ProbeSample | null = null;
+  labelOverlay: LabelOverlay | null = null;
   /** Fractions of the grid given to the left column and the top row. */
   splitColumn = 0.5;
   splitRow = 0.5;
@@ -56,7 +64,7 @@ export class ViewerStore {
     this.views = Object.fromEntries(SLICE_ORIENTATIONS.map((o) => [o, new SliceViewState(o, this)])) as Record<SliceOrientation, SliceViewState>;
     makeAutoObservable<ViewerStore, 'nextRulerId' | 'lpsToIjk'>(
       this,
-      { volume: observableRef, crosshair: observableRef, rulers: observableRef, draftRuler: observableRef, probe: observableRef, views: false, nextRulerId: false, lpsToIjk: false },
+      { volume: observableRef, crosshair: observableRef, rulers: observableRef, draftRuler: observableRef, probe: observableRef, labelOverlay: observableRef, views: false, nextRulerId: false, lpsToIjk: false },
       { autoBind: true },
     );
   }
@@ -72,6 +80,7 @@ export class ViewerStore {
     this.rulers = [];
     this.draftRuler = null;
     this.probe = null;
+    this.labelOverlay = null;
     if (!volume) return;
     this.lpsToIjk = invertAffine(volume.ijkToLps);
     this.crosshair = centreVoxelLps(volume);
@@ -81,6 +90,10 @@ export class ViewerStore {
 
   setCrosshair(p: Vec3): void {
     this.crosshair = p;
+  }
+
+  setLabelOverlay(overlay: LabelOverlay | null): void {
+    this.labelOverlay = overlay;
   }
 
   setWindow(center: number, width: number): void {

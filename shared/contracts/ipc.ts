@@ -5,6 +5,11 @@
  * takes one object and returns one result; events are `onDid*`.
  */
 import type { IndexResult } from '../dicom/SeriesSummary';
+import type { FoldReport } from '../reformat/jacobian';
+import type { MapBackReport } from '../reformat/mapBack';
+import type { ProjectionChoice } from '../reformat/projectVolume';
+import type { StraightenedTransforms } from '../reformat/straightenedFrames';
+import type { StraightenParameters, StraighteningPath } from '../reformat/straighteningPlan';
 import type { UserErrorPayload } from './UserError';
 
 export type JobId = string;
@@ -82,11 +87,52 @@ export interface VolumeVoxels {
   voxels: Int16Array | Float32Array;
 }
 
-export type JobKind = 'dicom:index' | 'volume:load';
+/** A projection of an exported straightened volume, read back from its NRRD for viewing. */
+export interface ProjectionImage {
+  kind: ProjectionChoice;
+  width: number;
+  height: number;
+  /** [mm per column, mm per row] of the image. */
+  pixelSpacing: [number, number];
+  /** Raw projection values (line integrals for xray), row-major. */
+  pixels: Float32Array;
+}
+
+/** What an export of the Reformat panel wrote (the CLI's `lumen straighten` output, same files). */
+export interface ReformatExportResult {
+  outDir: string;
+  files: string[];
+  /** [columns, rows, slices]. */
+  size: [number, number, number];
+  /** Fraction of output voxels inside the source volume. */
+  insideFraction: number;
+  folds: FoldReport | null;
+  timings: { reslice_s: number; write_s: number };
+  projections: ProjectionImage[];
+}
+
+/** Labels carried back onto a loaded volume's grid, kept in main until saved or replaced. */
+export interface MappedLabelsInfo {
+  labelsId: string;
+  seriesUid: string;
+  dimensions: [number, number, number];
+  report: MapBackReport;
+}
+
+/** Non-empty slices of a label volume drawn in straightened space (0 = no label). */
+export interface StraightenedLabelSlice {
+  slice: number;
+  /** columns × rows, column fastest. */
+  voxels: Uint8Array;
+}
+
+export type JobKind = 'dicom:index' | 'volume:load' | 'reformat:export' | 'reformat:mapBack';
 
 export interface JobResults {
   'dicom:index': IndexResult;
   'volume:load': VolumeInfo;
+  'reformat:export': ReformatExportResult;
+  'reformat:mapBack': MappedLabelsInfo;
 }
 
 export type JobFinish =
@@ -108,6 +154,14 @@ export interface Invoke {
   'volume:load': (req: { seriesUid: string }) => { jobId: JobId };
   /** The voxels of a volume `volume:load` finished, sent once to the renderer for its 3D texture and reslicing. */
   'volume:getVoxels': (req: { seriesUid: string }) => VolumeVoxels;
+  /** Straightens a loaded volume along a path and writes the `lumen straighten` files into `outDir` (job 'reformat:export'). */
+  'reformat:export': (req: { seriesUid: string; path: StraighteningPath; params: StraightenParameters; outDir: string }) => { jobId: JobId };
+  /** Carries labels drawn in straightened space back onto the loaded volume's grid (job 'reformat:mapBack'). */
+  'reformat:mapBack': (req: { seriesUid: string; transforms: StraightenedTransforms; labels: StraightenedLabelSlice[] }) => { jobId: JobId };
+  /** The voxels of mapped labels, on their volume's grid, for the slice views' overlay. */
+  'labels:getVoxels': (req: { labelsId: string }) => { labelsId: string; voxels: Uint8Array };
+  /** Saves mapped labels as NRRD, NIfTI, MetaImage or DICOM SEG, chosen by the file name. */
+  'labels:save': (req: { labelsId: string; out: string }) => { file: string; format: string };
   'job:cancel': (req: { jobId: JobId }) => { cancelled: boolean };
 }
 
@@ -150,6 +204,10 @@ const invokeChannelSet = {
   'series:getFrame': true,
   'volume:load': true,
   'volume:getVoxels': true,
+  'reformat:export': true,
+  'reformat:mapBack': true,
+  'labels:getVoxels': true,
+  'labels:save': true,
   'job:cancel': true,
 } as const satisfies Record<InvokeChannel, true>;
 

@@ -8,6 +8,50 @@ import type { InvokeChannel, InvokeRequest } from './ipc';
 const empty = z.object({}).strict();
 const folderPath = z.string().min(1, 'A folder path is required.').max(4096);
 const seriesUid = z.string().min(1).max(256);
+const finite = z.number().finite();
+const vec3 = z.tuple([finite, finite, finite]);
+const positiveMm = z.number().finite().positive().max(1000);
+const matrix4 = z.array(finite).length(16);
+/** Output planes are at most this many pixels along a side (the CLI's --size limit). */
+const MAX_PLANE_PIXELS = 8192;
+const MAX_SLICES = 1_000_000;
+
+const straighteningPath = z
+  .object({
+    name: z.string().max(256),
+    closed: z.boolean(),
+    points: z.array(vec3).min(2, 'A path needs at least two control points.').max(100_000),
+  })
+  .strict();
+
+const straightenParameters = z
+  .object({
+    mode: z.enum(['straight', 'stretch']),
+    viewDirection: vec3,
+    columns: z.number().int().min(1).max(MAX_PLANE_PIXELS),
+    rows: z.number().int().min(1).max(MAX_PLANE_PIXELS),
+    spacing: positiveMm,
+    step: positiveMm,
+    interpolation: z.enum(['nearest', 'linear', 'cubic']),
+    curveInterpolation: z.enum(['catmull-rom', 'natural-cubic', 'linear']),
+    rollDeg: finite,
+    projections: z.array(z.enum(['mip', 'minip', 'mean', 'xray', 'panoramic'])).max(5),
+    projectionAxis: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+    slabMm: positiveMm.optional(),
+  })
+  .strict();
+
+const straightenedTransforms = z
+  .object({
+    size: z.tuple([z.number().int().min(1).max(MAX_PLANE_PIXELS), z.number().int().min(1).max(MAX_PLANE_PIXELS)]),
+    pixelSpacing: z.tuple([positiveMm, positiveMm]),
+    sliceSpacing: positiveMm,
+    slices: z.array(z.object({ sliceToWorld: matrix4, arcLength: finite }).strict()).min(2).max(MAX_SLICES),
+  })
+  .strict();
+
+const labelSlice = z.object({ slice: z.number().int().min(0).max(MAX_SLICES), voxels: z.instanceof(Uint8Array) }).strict();
+const labelsId = z.string().min(1).max(128);
 
 export const requestSchemas = {
   'app:getInfo': empty,
@@ -19,5 +63,18 @@ export const requestSchemas = {
   'series:getFrame': z.object({ seriesUid, index: z.number().int().min(0).max(1_000_000) }).strict(),
   'volume:load': z.object({ seriesUid }).strict(),
   'volume:getVoxels': z.object({ seriesUid }).strict(),
+  'reformat:export': z.object({ seriesUid, path: straighteningPath, params: straightenParameters, outDir: folderPath }).strict(),
+  'reformat:mapBack': z
+    .object({ seriesUid, transforms: straightenedTransforms, labels: z.array(labelSlice).max(MAX_SLICES) })
+    .strict()
+    .superRefine((req, ctx) => {
+      const [columns, rows] = req.transforms.size;
+      for (const l of req.labels) {
+        if (l.slice >= req.transforms.slices.length) ctx.addIssue({ code: 'custom', message: `Label slice ${l.slice} is beyond the ${req.transforms.slices.length} slices.` });
+        else if (l.voxels.length !== columns * rows) ctx.addIssue({ code: 'custom', message: `Label slice ${l.slice} holds ${l.voxels.length} voxels, expected ${columns}×${rows}.` });
+      }
+    }),
+  'labels:getVoxels': z.object({ labelsId }).strict(),
+  'labels:save': z.object({ labelsId, out: folderPath }).strict(),
   'job:cancel': z.object({ jobId: z.string().min(1).max(128) }).strict(),
 } satisfies { [C in InvokeChannel]: z.ZodType<InvokeRequest<C>> };

@@ -6,7 +6,9 @@
  */
 import type { DicomHeader } from '../dicom/DicomHeader';
 import type { SkippedFile } from '../dicom/SeriesSummary';
+import type { MapBackReport } from '../reformat/mapBack';
 import type { Interpolation } from '../reformat/reslicePlane';
+import type { StraightenedTransforms } from '../reformat/straightenedFrames';
 import type { Thumbnail } from './ipc';
 
 /** One frame of one file. */
@@ -76,6 +78,14 @@ export interface WorkerTasks {
       mask: SharedArrayBuffer;
     };
     response: { inside: number };
+  };
+  /**
+   * Carries a straightened label volume (columns × rows × slices, column fastest, shared)
+   * back onto a reference grid; the mapped labels are moved to the caller.
+   */
+  'reformat:mapBack': {
+    request: { transforms: StraightenedTransforms; labels: SharedArrayBuffer; reference: { dimensions: [number, number, number]; ijkToLps: number[] } };
+    response: { voxels: Uint8Array; report: MapBackReport };
   };
 
   // Test-only tasks: the worker refuses them unless started with test tasks enabled.

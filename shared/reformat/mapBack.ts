@@ -286,12 +286,15 @@ class PathInverse {
 
 /**
  * The exact inverse for single points (exhaustive nearest-slice search): where `p` (LPS mm) lands
- * in the straightened volume, or undefined when it lies beyond an end plane.
+ * in the straightened volume, or undefined when it lies beyond an end plane. A caller that has
+ * already found the slice point nearest p (the lowest index among equals, e.g. by a pruned
+ * search over a block of points) may pass its index to skip the exhaustive search; the result is
+ * then the same.
  */
-export function createStraightenedInverse(transforms: StraightenedTransforms): (p: Vec3) => StraightenedLocation | undefined {
+export function createStraightenedInverse(transforms: StraightenedTransforms): (p: Vec3, nearestSlice?: number) => StraightenedLocation | undefined {
   const path = new PathInverse(slicesToFrames(transforms), transforms);
-  return (p) => {
-    const m = path.nearestSlice(p[0], p[1], p[2]);
+  return (p, nearestSlice) => {
+    const m = nearestSlice ?? path.nearestSlice(p[0], p[1], p[2]);
     if (!path.project(p[0], p[1], p[2], m, transforms.sliceSpacing / 2)) return undefined;
     const o = path.out;
     return {

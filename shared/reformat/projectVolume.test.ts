@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MU_WATER_PER_MM, muFromHu, radiographFromLineIntegral } from './attenuation';
-import { dentalPanoramic, projectionKinds, projectVolume, slabRange, transposeProjection, type ProjectionKind } from './projectVolume';
+import { samplePath } from '../curve/samplePath';
+import type { Vec3 } from '../math/vec3';
+import { panoramicLayout, panoramicProjection, projectionChoices, dentalPanoramic, projectionKinds, projectVolume, slabRange, transposeProjection, type ProjectionKind } from './projectVolume';
+import type { SliceFrame } from './straightenedFrames';
 
 type Dims = [number, number, number];
 const KINDS: ProjectionKind[] = ['mip', 'minip', 'mean', 'xray'];
@@ -280,10 +283,56 @@ describe('dentalPanoramic and transposeProjection', () => {
   });
 });
 
+describe('panoramic preset', () => {
+  /** Frames of a path sampled with the app's defaults (first normal toward the patient's left). */
+  const framesOf = (points: Vec3[], rollDeg = 0): SliceFrame[] => samplePath(points, { step: 1, rollDeg }).samples.map((s) => ({ point: s.point, normal: s.normal, binormal: s.binormal, tangent: s.tangent, arcLength: s.arcLength }));
+  // A dental arch in an axial plane, drawn from the patient's right (−x) to left, apex anterior (−y).
+  const arch: Vec3[] = Array.from({ length: 13 }, (_, n) => { const x = -30 + 5 * n; return [x, -25 + (x * x) / 40, 10] as Vec3; });
+
+  it('finds the axis across the arch from the path’s bending, and puts superior at the top', () => {
+    // First tangent ≈ (0.55, −0.83, 0): the first normal, left projected off it, stays in the arch's
+    // plane (the RMF keeps the plane's normal fixed), so the columns cross the arch and the rows,
+    // B = T × N = +z, run toward the head: flipped. Rolled 180°, B = −z: not flipped; rolled 90°,
+    // the rows cross the arch.
+    expect(panoramicLayout(framesOf(arch))).toEqual({ acrossAxis: 0, flipVertical: true });
+    expect(panoramicLayout(framesOf(arch, 180))).toEqual({ acrossAxis: 0, flipVertical: false });
+    expect(panoramicLayout(framesOf(arch, 90)).acrossAxis).toBe(1);
+    // A straight path does not bend: the documented default, rows.
+    expect(panoramicLayout(framesOf([[0, 0, 0], [0, -40, 0]])).acrossAxis).toBe(1);
+  });
+
+  it('is the slab mean across the arch, path left to right, flipped as the layout says', () => {
+    const dims: Dims = [6, 7, 9];
+    const voxels = makeVolume(dims, field);
+    for (const layout of [{ acrossAxis: 0, flipVertical: true }, { acrossAxis: 1, flipVertical: false }] as const) {
+      const pano = panoramicProjection({ dimensions: dims, voxels }, layout, 0.5, 2);
+      const across = dims[layout.acrossAxis];
+      const vertical = dims[1 - layout.acrossAxis]!;
+      expect([pano.width, pano.height]).toEqual([9, vertical]);
+      const { first, last } = slabRange(across, 0.5, 2);
+      expect(last - first + 1).toBe(4);
+      for (let y = 0; y < vertical; y++) {
+        for (let x = 0; x < 9; x++) {
+          const v = layout.flipVertical ? vertical - 1 - y : y;
+          let sum = 0;
+          for (let a = first; a <= last; a++) sum += layout.acrossAxis === 0 ? field(a, v, x) : field(v, a, x);
+          expect(pano.pixels[x + 9 * y]).toBeCloseTo(sum / 4, 3);
+        }
+      }
+    }
+  });
+});
+
 describe('projectionKinds', () => {
   it('parses a list, ignoring case, spaces and duplicates', () => {
     expect(projectionKinds('mip,minip,mean,xray')).toEqual(['mip', 'minip', 'mean', 'xray']);
     expect(projectionKinds(' XRay , mip,mip,')).toEqual(['xray', 'mip']);
+  });
+
+  it('projectionChoices also takes the panoramic preset; projectionKinds does not', () => {
+    expect(projectionChoices('mip, Panoramic,xray')).toEqual(['mip', 'panoramic', 'xray']);
+    expect(() => projectionChoices('pano')).toThrow('Unknown projection kind "pano"; valid kinds: mip, minip, mean, xray, panoramic');
+    expect(() => projectionKinds('panoramic')).toThrow(/valid kinds: mip, minip, mean, xray$/);
   });
 
   it('rejects unknown kinds with a message listing the valid ones', () => {

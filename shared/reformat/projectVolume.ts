@@ -15,10 +15,21 @@
  * (MinIP) is also reported empty. CT volumes hold no infinities.)
  */
 import { MU_WATER_PER_MM } from './attenuation';
+import { frameCurvatures } from './jacobian';
+import type { SliceFrame } from './straightenedFrames';
 
 export type ProjectionKind = 'mip' | 'minip' | 'mean' | 'xray';
 
 export const PROJECTION_KINDS: readonly ProjectionKind[] = ['mip', 'minip', 'mean', 'xray'];
+
+/**
+ * What `--projection` (and an export) may ask for: the four kinds along a chosen axis, or
+ * 'panoramic', the dental panoramic preset (see panoramicLayout / panoramicProjection), which
+ * picks its own axis and slab.
+ */
+export type ProjectionChoice = ProjectionKind | 'panoramic';
+
+export const PROJECTION_CHOICES: readonly ProjectionChoice[] = [...PROJECTION_KINDS, 'panoramic'];
 
 export interface ProjectionRequest {
   /** [columns, rows, slices] of the straightened volume; voxels column fastest, then row, then slice. */
@@ -83,18 +94,27 @@ export function slabRange(n: number, stepMm: number, slabMm?: number): SlabRange
 
 /** Parses a comma-separated list such as "mip,minip,mean,xray" (case and spaces ignored, duplicates dropped). */
 export function projectionKinds(list: string): ProjectionKind[] {
-  const valid = `valid kinds: ${PROJECTION_KINDS.join(', ')}`;
-  const kinds: ProjectionKind[] = [];
+  return parseKinds(list, PROJECTION_KINDS);
+}
+
+/** As projectionKinds, also accepting the 'panoramic' preset: "mip,panoramic". */
+export function projectionChoices(list: string): ProjectionChoice[] {
+  return parseKinds(list, PROJECTION_CHOICES);
+}
+
+function parseKinds<K extends string>(list: string, valid: readonly K[]): K[] {
+  const validText = `valid kinds: ${valid.join(', ')}`;
+  const kinds: K[] = [];
   const unknown: string[] = [];
   for (const raw of list.split(',')) {
     const name = raw.trim().toLowerCase();
     if (name === '') continue;
-    const kind = PROJECTION_KINDS.find((k) => k === name);
+    const kind = valid.find((k) => k === name);
     if (kind === undefined) unknown.push(raw.trim());
     else if (!kinds.includes(kind)) kinds.push(kind);
   }
-  if (unknown.length > 0) throw new Error(`Unknown projection kind${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; ${valid}`);
-  if (kinds.length === 0) throw new Error(`No projection kind given in "${list}"; ${valid}`);
+  if (unknown.length > 0) throw new Error(`Unknown projection kind${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; ${validText}`);
+  if (kinds.length === 0) throw new Error(`No projection kind given in "${list}"; ${validText}`);
   return kinds;
 }
 
@@ -188,9 +208,10 @@ export function transposeProjection(p: Projection): Projection {
 }
 
 /**
- * Dental panoramic: the mean over a slab across the arch, i.e. along the row axis of a volume
- * straightened along a path that follows the arch (output [columns, slices]; the path runs
- * along the image's height — transposeProjection puts it left to right).
+ * Dental panoramic: the mean over a slab across the arch, by default along the row axis of a
+ * volume straightened along a path that follows the arch (output [other in-plane axis, slices];
+ * the path runs along the image's height — transposeProjection puts it left to right).
+ * panoramicLayout finds which axis is across the arch; panoramicProjection does the rest.
  *
  * Mean rather than MIP: a panoramic radiograph is a ray sum through a focal trough a few mm to
  * a couple of cm thick, where every structure contributes in proportion to its density and
@@ -202,9 +223,72 @@ export function transposeProjection(p: Projection): Projection {
 export function dentalPanoramic(
   volume: { dimensions: readonly [number, number, number]; voxels: ArrayLike<number>; mask?: Uint8Array },
   slabMm: number,
-  rowStepMm: number,
+  stepMm: number,
+  acrossAxis: 0 | 1 = 1,
 ): Projection {
-  return projectVolume({ dimensions: volume.dimensions, voxels: volume.voxels, mask: volume.mask, axis: 1, stepMm: rowStepMm, slabMm, kind: 'mean' });
+  return projectVolume({ dimensions: volume.dimensions, voxels: volume.voxels, mask: volume.mask, axis: acrossAxis, stepMm, slabMm, kind: 'mean' });
+}
+
+/** The panoramic's default slab across the arch, mm: a panoramic unit's focal trough is one to two centimetres deep. */
+export const PANORAMIC_SLAB_MM = 15;
+
+export interface PanoramicLayout {
+  /** The straightened axis across the arch, averaged over: 0 = columns (the frame normal N), 1 = rows (the binormal B). */
+  acrossAxis: 0 | 1;
+  /** The other in-plane axis is the image's vertical; true when its index runs toward the patient's head, so rows are flipped to put superior at the top. */
+  flipVertical: boolean;
+}
+
+/**
+ * Which slice axis runs across the arch, from the path's own bending: a dental arch curves within
+ * its (roughly axial) plane, so its curvature vector dT/ds, which lies in each slice plane,
+ * points across the arch (bucco-lingually). The axis carrying more of it over the path is the
+ * one to average over; the other, perpendicular to the arch's plane, is the panoramic's
+ * vertical. (With the default frames — first normal toward the patient's left — an arch drawn
+ * in an axial plane keeps its normal N in that plane, so this is the columns axis; a 90° roll
+ * makes it the rows.) A straight path has no such direction: rows, the documented default.
+ */
+export function panoramicLayout(frames: readonly SliceFrame[]): PanoramicLayout {
+  const { k1, k2 } = frameCurvatures(frames);
+  let along0 = 0;
+  let along1 = 0;
+  for (let k = 0; k < frames.length; k++) {
+    along0 += Math.abs(k1[k]!);
+    along1 += Math.abs(k2[k]!);
+  }
+  const acrossAxis: 0 | 1 = along0 > along1 ? 0 : 1;
+  let up = 0;
+  for (const f of frames) up += (acrossAxis === 0 ? f.binormal : f.normal)[2];
+  return { acrossAxis, flipVertical: up > 0 };
+}
+
+/**
+ * The dental panoramic of a straightened volume: the mean over a slab across the arch
+ * (dentalPanoramic), laid out as a panoramic radiograph is read: the path (slice index) from
+ * left to right, the other in-plane axis vertical with superior at the top. Output width =
+ * slices, height = the vertical axis' length; pixel (x, y) is slice x at vertical index y
+ * (or n − 1 − y when layout.flipVertical).
+ */
+export function panoramicProjection(
+  volume: { dimensions: readonly [number, number, number]; voxels: ArrayLike<number>; mask?: Uint8Array },
+  layout: PanoramicLayout,
+  acrossStepMm: number,
+  slabMm: number = PANORAMIC_SLAB_MM,
+): Projection {
+  const t = transposeProjection(dentalPanoramic(volume, slabMm, acrossStepMm, layout.acrossAxis));
+  return layout.flipVertical ? flipRows(t) : t;
+}
+
+/** Upside down: row y becomes row height − 1 − y. */
+function flipRows(p: Projection): Projection {
+  const { width, height } = p;
+  const pixels = new Float32Array(width * height);
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    pixels.set(p.pixels.subarray(y * width, (y + 1) * width), (height - 1 - y) * width);
+    mask.set(p.mask.subarray(y * width, (y + 1) * width), (height - 1 - y) * width);
+  }
+  return { width, height, pixels, mask, slab: { ...p.slab } };
 }
 
 // --- Kernels. One per kind, so the hot loops carry no per-voxel dispatch. -------------------

@@ -5,7 +5,9 @@
  */
 import { observer } from 'mobx-react-lite';
 import { cross, dot, type Vec3 } from '../../../shared/math/vec3';
+import type { PathStore, VolumePath } from '../../stores/PathStore';
 import type { SliceViewState } from '../../stores/SliceViewState';
+import { pathCurve } from '../../viewers/slice/pathCurve';
 import { rulerLengthMm, type Ruler, type ViewerStore } from '../../stores/ViewerStore';
 import { directionLetters, niceLengthMm, SLICE_ORIENTATIONS, VIEW_BASES, type SliceOrientation } from '../../viewers/slice/sliceGeometry';
 import { formatMm, ORIENTATION_COLOURS, ORIENTATION_NAMES } from './viewLabels';
@@ -13,7 +15,7 @@ import { formatMm, ORIENTATION_COLOURS, ORIENTATION_NAMES } from './viewLabels';
 /** Crosshair lines leave this many pixels clear around the centre, so the point itself stays visible. */
 const CROSSHAIR_GAP = 10;
 
-export const SliceOverlay = observer(function SliceOverlay({ view, viewer }: { view: SliceViewState; viewer: ViewerStore }) {
+export const SliceOverlay = observer(function SliceOverlay({ view, viewer, paths }: { view: SliceViewState; viewer: ViewerStore; paths: PathStore }) {
   const { width, height } = view.transform;
   const probe = viewer.probe?.view === view.orientation ? viewer.probe : null;
   const rulers = [...viewer.rulers, ...(viewer.draftRuler ? [viewer.draftRuler] : [])].filter(
@@ -28,6 +30,9 @@ export const SliceOverlay = observer(function SliceOverlay({ view, viewer }: { v
         ))}
         {rulers.map((r) => (
           <RulerGlyph key={r.id} view={view} ruler={r} />
+        ))}
+        {paths.paths.map((p) => (
+          <PathGlyph key={p.id} view={view} path={p} active={p.id === paths.activeId} />
         ))}
       </svg>
       <div className="orient orient-left" data-testid="orient-left">{labels.left}</div>
@@ -101,6 +106,34 @@ const RulerGlyph = observer(function RulerGlyph({ view, ruler }: { view: SliceVi
       <text x={x2 + 8} y={y2 - 8} data-testid="ruler-length">
         {label}
       </text>
+    </g>
+  );
+});
+
+/**
+ * A path projected onto the view: the whole curve faint, the part within a slice step of this
+ * plane bright; control points filled when on this plane, hollow when projected from elsewhere.
+ */
+const PathGlyph = observer(function PathGlyph({ view, path, active }: { view: SliceViewState; path: VolumePath; active: boolean }) {
+  const curve = pathCurve(path);
+  const near = view.step / 2 + 0.5;
+  const screen = curve.map((p) => view.toScreen(p));
+  const all = screen.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
+  const close: string[] = [];
+  for (let n = 1; n < curve.length; n++) {
+    if (Math.abs(view.distanceFromPlane(curve[n - 1]!)) < near && Math.abs(view.distanceFromPlane(curve[n]!)) < near) {
+      close.push(`M${screen[n - 1]![0].toFixed(1)},${screen[n - 1]![1].toFixed(1)}L${screen[n]![0].toFixed(1)},${screen[n]![1].toFixed(1)}`);
+    }
+  }
+  return (
+    <g className="path-glyph" data-testid={`path-${path.id}`} stroke={path.colour} fill="none">
+      <polyline points={all} strokeWidth={active ? 1.5 : 1} opacity={0.45} strokeDasharray="4 3" />
+      {close.length > 0 && <path d={close.join('')} strokeWidth={2.5} />}
+      {path.points.map((p, n) => {
+        const [x, y] = view.toScreen(p);
+        const onPlane = Math.abs(view.distanceFromPlane(p)) < near;
+        return <circle key={n} data-testid="path-point" cx={x} cy={y} r={active ? 4 : 3} fill={onPlane ? path.colour : 'none'} strokeWidth={1.5} />;
+      })}
     </g>
   );
 });

@@ -10,10 +10,10 @@ import type { ToolId, ViewerStore } from '../../stores/ViewerStore';
 import type { RendererVolume } from '../../viewers/RendererVolume';
 import { registerPerfProbe } from '../../viewers/perfProbe';
 import { SliceViewport } from '../../viewers/slice/SliceViewport';
+import { useStores } from '../../app/StoreContext';
 import { SliceOverlay } from './SliceOverlay';
+import { pointerIn, wheelSteps } from '../../viewers/wheelSteps';
 
-/** Wheel distance per slice: one notch of a mouse wheel (~100) is one slice; touchpads accumulate. */
-const WHEEL_PER_SLICE = 100;
 /** Window/level change per dragged pixel, as a fraction of the current width. */
 const WINDOW_DRAG_RATE = 1 / 256;
 
@@ -31,6 +31,7 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
   const drag = useRef<Drag | null>(null);
   const wheel = useRef(0);
   const orientation = view.orientation;
+  const { paths } = useStores();
 
   useEffect(() => {
     const viewport = new SliceViewport(canvasRef.current!, view, viewer, volume);
@@ -53,10 +54,8 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
         view.zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
         return;
       }
-      wheel.current += e.deltaMode === 1 ? e.deltaY * 33 : e.deltaY;
-      const steps = Math.trunc(wheel.current / WHEEL_PER_SLICE) || (Math.abs(wheel.current) >= WHEEL_PER_SLICE / 2 ? Math.sign(wheel.current) : 0);
+      const steps = wheelSteps(wheel, e);
       if (steps !== 0) {
-        wheel.current = 0;
         viewer.setActiveView(orientation);
         view.scroll(-steps);
       }
@@ -68,10 +67,7 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
     };
   }, [view, viewer, orientation]);
 
-  const local = (e: ReactPointerEvent): [number, number] => {
-    const rect = hostRef.current!.getBoundingClientRect();
-    return [e.clientX - rect.left, e.clientY - rect.top];
-  };
+  const local = (e: ReactPointerEvent): [number, number] => pointerIn(hostRef.current!, e);
 
   const onPointerDown = (e: ReactPointerEvent<HTMLDivElement>): void => {
     const [x, y] = local(e);
@@ -81,6 +77,7 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
     drag.current = { tool, x, y, startX: x, startY: y };
     if (tool === 'crosshair') viewer.setCrosshair(view.toWorld(x, y));
     if (tool === 'ruler') viewer.beginRuler(orientation, view.toWorld(x, y));
+    if (tool === 'path') paths.addPoint(view.toWorld(x, y));
   };
 
   const onPointerMove = (e: ReactPointerEvent<HTMLDivElement>): void => {
@@ -133,7 +130,7 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
       onContextMenu={(e) => e.preventDefault()}
     >
       <canvas ref={canvasRef} className="slice-canvas" data-testid={`canvas-${orientation}`} />
-      <SliceOverlay view={view} viewer={viewer} />
+      <SliceOverlay view={view} viewer={viewer} paths={paths} />
     </div>
   );
 });

@@ -1,5 +1,6 @@
 /** Tools, window/level presets and view actions above the 3-up grid, each with its key. */
 import { observer } from 'mobx-react-lite';
+import type { ReformatStore } from '../../stores/ReformatStore';
 import type { ToolId, ViewerStore } from '../../stores/ViewerStore';
 import { WINDOW_PRESETS } from '../../stores/windowPresets';
 
@@ -9,9 +10,10 @@ export const TOOLS: { id: ToolId; label: string; key: string; hint: string }[] =
   { id: 'ruler', label: 'Ruler', key: 'M', hint: 'Drag to measure a distance in mm' },
   { id: 'pan', label: 'Pan', key: 'P', hint: 'Drag to pan (middle drag or Shift+drag always pans)' },
   { id: 'zoom', label: 'Zoom', key: 'Z', hint: 'Drag up/down to zoom (Ctrl+wheel always zooms)' },
+  { id: 'path', label: 'Path', key: 'A', hint: 'Click to add a control point to the active path (Ctrl+Z removes the last one)' },
 ];
 
-export const ViewerToolbar = observer(function ViewerToolbar({ viewer }: { viewer: ViewerStore }) {
+export const ViewerToolbar = observer(function ViewerToolbar({ viewer, reformat }: { viewer: ViewerStore; reformat: ReformatStore }) {
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
       <div className="tool-group" role="radiogroup" aria-label="Mouse tool">
@@ -45,6 +47,15 @@ export const ViewerToolbar = observer(function ViewerToolbar({ viewer }: { viewe
         ))}
       </div>
       <div className="tool-group">
+        <button
+          className={`btn btn-tool${reformat.open ? ' is-on' : ''}`}
+          data-testid="toggle-reformat"
+          title="Straighten along the active path: the Reformat workspace, or back to the slice views (S)"
+          onClick={reformat.toggleOpen}
+        >
+          {reformat.open ? 'Slice views' : 'Reformat'}
+          <kbd>S</kbd>
+        </button>
         <button className="btn btn-tool" data-testid="reset-views" title="Reset crosshair, zoom, pan and window (R)" onClick={viewer.resetViews}>
           Reset<kbd>R</kbd>
         </button>

@@ -6,6 +6,7 @@ import { observer } from 'mobx-react-lite';
 import { useEffect } from 'react';
 import { registerPerfProbe } from '../../viewers/perfProbe';
 import { useStores } from '../../app/StoreContext';
+import { ReformatWorkspace } from '../reformat/ReformatWorkspace';
 import { View3DPanel } from '../view3d/View3DPanel';
 import { ThreeUpLayout } from './ThreeUpLayout';
 import { useViewerKeys } from './useViewerKeys';
@@ -56,8 +57,12 @@ export const VolumeWorkspace = observer(function VolumeWorkspace() {
   if (!volume) return null;
   return (
     <section className="volume-workspace" data-testid="volume-workspace">
-      <ViewerToolbar viewer={viewer} />
-      <ThreeUpLayout viewer={viewer} volume={volume} view3d={<View3DPanel key={volume.seriesUid} volume={volume} store={store.view3d} />} />
+      <ViewerToolbar viewer={viewer} reformat={store.reformat} />
+      {store.reformat.open ? (
+        <ReformatWorkspace reformat={store.reformat} viewer={viewer} volume={volume} />
+      ) : (
+        <ThreeUpLayout viewer={viewer} volume={volume} view3d={<View3DPanel key={volume.seriesUid} volume={volume} store={store.view3d} />} />
+      )}
     </section>
   );
 });

@@ -20,6 +20,7 @@ export function viewerKeymap(viewer: ViewerStore): Record<string, () => void> {
     m: () => viewer.setTool('ruler'),
     p: () => viewer.setTool('pan'),
     z: () => viewer.setTool('zoom'),
+    a: () => viewer.setTool('path'),
     r: () => viewer.resetViews(),
     f: () => viewer.toggleMaximised(),
     Delete: () => viewer.removeLastRuler(),

@@ -7,6 +7,7 @@
 import { reaction, type IReactionDisposer } from 'mobx';
 import { invertAffine, multiply, type Mat4 } from '../../../shared/math/mat4';
 import { reslicePlane } from '../../../shared/reformat/reslicePlane';
+import { tintLabels } from '../labelTint';
 import { windowFrameToRgba } from '../windowLevel';
 import type { SliceViewState } from '../../stores/SliceViewState';
 import type { ViewerStore } from '../../stores/ViewerStore';
@@ -26,6 +27,8 @@ export class SliceViewport {
   private readonly lpsToIjk: Mat4;
   private plane: SlicePlane | null = null;
   private pixels = new Float32Array(0);
+  /** The label overlay resliced onto this plane (nearest), or empty. */
+  private labelPixels = new Float32Array(0);
   private readonly image = document.createElement('canvas');
   // Written from the CPU every slice change: keep it in CPU memory rather than uploading each time.
   private readonly imageContext = this.image.getContext('2d', { willReadFrequently: true })!;
@@ -44,10 +47,19 @@ export class SliceViewport {
         () => this.view.depth,
         () => {
           this.reslice();
+          this.resliceLabels();
           this.remap();
           this.draw();
         },
         { fireImmediately: true },
+      ),
+      reaction(
+        () => this.viewer.labelOverlay,
+        () => {
+          this.resliceLabels();
+          this.remap();
+          this.draw();
+        },
       ),
       reaction(
         () => [this.viewer.windowCenter, this.viewer.windowWidth],
@@ -83,9 +95,22 @@ export class SliceViewport {
     this.timings.resliceMs = performance.now() - started;
   }
 
+  private resliceLabels(): void {
+    const overlay = this.viewer.labelOverlay;
+    const plane = this.plane;
+    if (!overlay || !plane) {
+      this.labelPixels = new Float32Array(0);
+      return;
+    }
+    const count = plane.columns * plane.rows;
+    if (this.labelPixels.length !== count) this.labelPixels = new Float32Array(count);
+    reslicePlane(overlay, { columns: plane.columns, rows: plane.rows, sliceToIjk: multiply(this.lpsToIjk, plane.sliceToWorld), interpolation: 'nearest', background: 0, out: this.labelPixels });
+  }
+
   private remap(): void {
     if (!this.imageData) return;
     windowFrameToRgba(this.pixels, 1, this.viewer.windowCenter, this.viewer.windowWidth, this.imageData.data);
+    if (this.labelPixels.length === this.pixels.length) tintLabels(this.labelPixels, this.imageData.data);
     this.imageContext.putImageData(this.imageData, 0, 0);
   }
 
