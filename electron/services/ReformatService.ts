@@ -1,13 +1,16 @@
 /**
  * Straightens a loaded volume along a sampled path in the worker pool: the slices are
- * split into chunks, each worker reads the shared source volume and writes its slices
- * straight into shared output and mask buffers. Refuses outputs larger than the
- * memory budget before allocating anything.
+ * split into chunks, each worker reads the shared source volume (or, for the SIMD
+ * sampler, its copy in a shared WebAssembly memory) and writes its slices straight into
+ * shared output and mask buffers. Refuses outputs larger than the memory budget before
+ * allocating anything.
  */
 import { UserError } from '../../shared/contracts/UserError';
 import type { Mat4 } from '../../shared/math/mat4';
 import type { Interpolation } from '../../shared/reformat/reslicePlane';
 import type { StraightenedGeometry } from '../../shared/reformat/straighten';
+import { abandonWasmVolume, allocateWasmVolume, sharedBufferOf, wasmVolumeFiller } from '../../shared/reformat/wasm/wasmVolume';
+import type { StraightenTaskRequest } from '../workers/tasks/reformatTasks';
 import { formatBytes } from '../../shared/formatBytes';
 import { chunkRanges, runChunks } from './runChunks';
 import type { LoadedVolume } from './VolumeService';
@@ -44,11 +47,21 @@ export async function straightenVolume(pool: WorkerPool, volume: LoadedVolume, s
     );
   }
   const planeSize = columns * rows;
-  const out = new SharedArrayBuffer(4 * planeSize * slices);
-  const mask = new SharedArrayBuffer(planeSize * slices);
+  const count = planeSize * slices;
+  // Nearest and linear run in the workers' WebAssembly SIMD sampler, over a copy of the
+  // volume in a shared memory that also holds the output (values, then mask), so each
+  // plane is written in place; if the output does not fit beside the volume in wasm32's
+  // 4 GiB, it goes through scratch instead. Cubic, and runtimes without WebAssembly SIMD,
+  // use the TypeScript kernel over plain shared buffers.
+  const wasmOptions = { slots: pool.size, outputBytes: BYTES_PER_VOXEL * count };
+  const wasm = interpolation === 'cubic' ? null : (allocateWasmVolume(volume.dimensions, wasmOptions) ?? allocateWasmVolume(volume.dimensions, { slots: pool.size }));
+  const outputAt = wasm?.outputOffset;
+  const shared = outputAt === undefined ? null : sharedBufferOf(wasm!);
+  const out = shared ?? new SharedArrayBuffer(4 * count);
+  const mask = shared ?? new SharedArrayBuffer(count);
   const matrices = sliceToWorld.map((m) => [...m]);
   // A few chunks per worker even out the cost of slices that leave the volume early.
-  const requests = chunkRanges(slices, pool.size * 4).map(([first, last]) => ({
+  const requests = chunkRanges(slices, pool.size * 4).map(([first, last]): StraightenTaskRequest => ({
     volume: volume.voxels.buffer as SharedArrayBuffer,
     dimensions: volume.dimensions,
     ijkToLps: volume.ijkToLps,
@@ -62,9 +75,31 @@ export async function straightenVolume(pool: WorkerPool, volume: LoadedVolume, s
     background,
     out,
     mask,
+    ...(wasm ? { wasm } : {}),
   }));
-  const results = await runChunks(pool, 'reformat:straighten', requests, { ...(signal ? { signal } : {}), onProgress: (done) => onProgress?.({ done, total: slices }) });
+  const running = runChunks(pool, 'reformat:straighten', requests, { ...(signal ? { signal } : {}), onProgress: (done) => onProgress?.({ done, total: slices }) });
+  // Awaited below, after the copy; a failure meanwhile must not count as unhandled.
+  running.catch(() => {});
+  // The tasks are on their way: copy the volume in while they start (they take their
+  // output's page faults meanwhile, see reformatTasks, then wait for it), yielding to the
+  // event loop every few megabytes so that a large volume does not stall the main process.
+  if (wasm) {
+    const step = wasmVolumeFiller(wasm, volume.voxels);
+    try {
+      for (let n = 1; step(); n++) {
+        if (n % 16 !== 0) continue;
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signal?.aborted) break;
+      }
+    } catch {
+      // Published as failed: the workers fall back to the TypeScript kernel.
+    }
+    abandonWasmVolume(wasm);
+  }
+  const results = await running;
   if (signal?.aborted) throw new UserError('cancelled', 'Straightening was cancelled.');
   onProgress?.({ done: slices, total: slices });
-  return { voxels: new Float32Array(out), mask: new Uint8Array(mask), inside: results.reduce((n, r) => n + r.inside, 0) };
+  const inside = results.reduce((n, r) => n + r.inside, 0);
+  if (outputAt !== undefined) return { voxels: new Float32Array(out, outputAt, count), mask: new Uint8Array(mask, outputAt + 4 * count, count), inside };
+  return { voxels: new Float32Array(out), mask: new Uint8Array(mask), inside };
 }

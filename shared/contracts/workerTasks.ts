@@ -9,6 +9,7 @@ import type { SkippedFile } from '../dicom/SeriesSummary';
 import type { MapBackReport } from '../reformat/mapBack';
 import type { Interpolation } from '../reformat/reslicePlane';
 import type { StraightenedTransforms } from '../reformat/straightenedFrames';
+import type { WasmVolume } from '../reformat/wasm/wasmVolume';
 import type { Thumbnail } from './ipc';
 
 /** One frame of one file. */
@@ -76,6 +77,8 @@ export interface WorkerTasks {
       background: number;
       out: SharedArrayBuffer;
       mask: SharedArrayBuffer;
+      /** The SIMD kernel's shared memory (volume copy; with outputOffset set, the output too, and out/mask are ignored). */
+      wasm?: WasmVolume;
     };
     response: { inside: number };
   };

@@ -92,6 +92,19 @@ describe('reslicePlane', () => {
     expect(sampleVolume(flat, [1.5, 2.25, 0.6], 'linear')).toBeNaN();
   });
 
+  it('samples oblique rows lying exactly on the last slice, or in a single-slice volume (no neighbour beyond)', () => {
+    // Rows step obliquely in i and j but keep k fixed: on k = 11 (the last slice) the
+    // unchecked row loop would read a slice that does not exist.
+    for (const [volume, k] of [[grid, 11], [linearGrid(20, 16, 1), 0]] as const) {
+      const sliceToIjk = [0.7, 0.1, 0, 1.3, 0.2, 0.8, 0, 1.4, 0, 0, 1, k, 0, 0, 0, 1];
+      const { pixels, inside } = reslicePlane(volume, { columns: 12, rows: 10, sliceToIjk, interpolation: 'linear', background: -1000 });
+      expect(inside).toBe(120);
+      for (let r = 0; r < 10; r++) {
+        for (let c = 0; c < 12; c++) expect(pixels[c + 12 * r], `k ${k} pixel (${c}, ${r})`).toBeCloseTo(linear(1.3 + 0.7 * c + 0.1 * r, 1.4 + 0.2 * c + 0.8 * r, k), 3);
+      }
+    }
+  });
+
   it('rejects an output buffer that is too small', () => {
     expect(() => reslicePlane(grid, { columns: 4, rows: 4, sliceToIjk: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], interpolation: 'nearest', background: 0, out: new Float32Array(8) })).toThrow(RangeError);
   });

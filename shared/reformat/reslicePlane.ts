@@ -53,7 +53,7 @@ export function reslicePlane(grid: VoxelGrid, options: ResliceOptions): { pixels
     let k = m[9]! * r + m[11]!;
     // Integer column steps keep every interpolation weight constant along the row: the
     // interior of the row then needs no bounds tests and no per-pixel weights.
-    const [first, last] = !nearest && !cubic ? interiorColumns(grid.dimensions, i, j, k, di, dj, dk, columns) : NO_COLUMNS;
+    const [first, last] = !nearest && !cubic ? interiorColumns(grid.dimensions, i, j, k, di, dj, dk, columns, !integerSteps) : NO_COLUMNS;
     let o = r * columns;
     for (let c = 0; c < columns; c++, o++, i += di, j += dj, k += dk) {
       if (c === first) {
@@ -90,8 +90,13 @@ function isInteger(x: number): boolean {
 
 const NO_COLUMNS: [number, number] = [-1, -2];
 
-/** Columns whose sample lies within [0, n − 1] on every axis (no clamping), as [first, last]; NO_COLUMNS when none. */
-function interiorColumns(dims: readonly [number, number, number], i: number, j: number, k: number, di: number, dj: number, dk: number, columns: number): [number, number] {
+/**
+ * Columns whose sample lies within [0, n − 1] on every axis (no clamping), as [first, last];
+ * NO_COLUMNS when none. `strict` (for the oblique row loop, which reads the next voxel on
+ * every axis) also leaves out positions on the last voxel plane of an axis the row does
+ * not move along, and so every one-voxel dimension.
+ */
+function interiorColumns(dims: readonly [number, number, number], i: number, j: number, k: number, di: number, dj: number, dk: number, columns: number, strict: boolean): [number, number] {
   let lo = 0;
   let hi = columns - 1;
   const starts = [i, j, k];
@@ -101,7 +106,7 @@ function interiorColumns(dims: readonly [number, number, number], i: number, j: 
     const d = steps[a]!;
     const max = dims[a]! - 1;
     if (d === 0) {
-      if (p < 0 || p > max) return NO_COLUMNS;
+      if (p < 0 || p > max || (strict && p >= max)) return NO_COLUMNS;
       continue;
     }
     // Small margins keep rounding from placing an end column a hair outside.

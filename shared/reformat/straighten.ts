@@ -8,7 +8,7 @@
 import { invertAffine, multiply, type Mat4 } from '../math/mat4';
 import { cross, length, normalize, type Vec3 } from '../math/vec3';
 import type { PathSample } from '../curve/PathSample';
-import { reslicePlane, type Interpolation, type VoxelGrid } from './reslicePlane';
+import { reslicePlane, type Interpolation, type ResliceOptions, type VoxelGrid } from './reslicePlane';
 
 export interface StraightenedGeometry {
   columns: number;
@@ -84,6 +84,11 @@ export interface StraightenSlicesRequest extends StraightenedGeometry {
   /** Same layout: 1 where the sample lies inside the volume. */
   mask: Uint8Array;
   onSlice?: (k: number) => void;
+  /**
+   * Samples one plane of `grid` as reslicePlane(grid, options) would, into options.out
+   * and options.mask (the workers' WebAssembly sampler); reslicePlane itself when absent.
+   */
+  sampler?: (options: ResliceOptions) => { inside: number };
 }
 
 /** Fills slices [first, last) of `out` and `mask`; returns how many voxels were inside the volume. */
@@ -93,10 +98,11 @@ export function straightenSlices(req: StraightenSlicesRequest): number {
   const planeSize = columns * rows;
   const first = req.first ?? 0;
   const last = req.last ?? req.sliceToWorld.length;
+  const sample = req.sampler ?? ((options: ResliceOptions) => reslicePlane(grid, options));
   let inside = 0;
   for (let k = first; k < last; k++) {
     const offset = k * planeSize;
-    inside += reslicePlane(grid, {
+    inside += sample({
       columns,
       rows,
       sliceToIjk: multiply(lpsToIjk, req.sliceToWorld[k]!),
