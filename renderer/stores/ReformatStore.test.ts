@@ -54,6 +54,19 @@ describe('ReformatStore', () => {
     expect(reformat.foldedRuns).toEqual([]);
   });
 
+  it('choosing projections or sampling keeps the planes and a painted label; a new size re-cuts them', () => {
+    const { reformat } = setup([[0, 0, -20], [0, 0, 20]]);
+    const plan = reformat.plan;
+    reformat.labels!.paintDisc(3, 100, 100, 4, 1);
+    reformat.toggleProjection('xray');
+    reformat.update({ interpolation: 'cubic', slabMm: 10 });
+    expect(reformat.plan).toBe(plan);
+    expect(reformat.labels!.isEmpty).toBe(false);
+    reformat.update({ columns: 256 });
+    expect(reformat.plan).not.toBe(plan);
+    expect(reformat.labels!.isEmpty).toBe(true);
+  });
+
   it('says why there is nothing to straighten', () => {
     const { reformat } = setup([[0, 0, 0]]);
     expect(reformat.plan).toBeNull();

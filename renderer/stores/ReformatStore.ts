@@ -4,7 +4,7 @@
  * the straightened images and its map-back onto the volume. The planes come from the same
  * planStraightening the exporter runs, so what the preview shows is what the export writes.
  */
-import { makeAutoObservable, observableRef, reaction, runInAction, type IReactionDisposer } from 'mobx';
+import { computedStruct, makeAutoObservable, observableRef, reaction, runInAction, type IReactionDisposer } from 'mobx';
 import type { MappedLabelsInfo, ReformatExportResult } from '../../shared/contracts/ipc';
 import { isCancellation } from '../../shared/contracts/UserError';
 import type { CurveInterpolation } from '../../shared/curve/samplePath';
@@ -13,7 +13,7 @@ import type { ProjectionChoice } from '../../shared/reformat/projectVolume';
 import type { Interpolation } from '../../shared/reformat/reslicePlane';
 import { frameCurvatures } from '../../shared/reformat/jacobian';
 import { slicesToFrames, straightenedTransforms, type StraightenedTransforms } from '../../shared/reformat/straightenedFrames';
-import { planStraightening, type StraightenParameters, type StraighteningPlan } from '../../shared/reformat/straighteningPlan';
+import { planStraightening, type PlaneParameters, type StraightenParameters, type StraighteningPlan } from '../../shared/reformat/straighteningPlan';
 import { messageOf, type LumenClient } from '../ipc/LumenClient';
 import { runJob, type JobProgress } from '../ipc/runJob';
 import { StraightenedLabels } from '../viewers/straightened/StraightenedLabels';
@@ -102,7 +102,7 @@ export class ReformatStore {
   ) {
     makeAutoObservable<ReformatStore, 'client' | 'viewer' | 'paths' | 'exporting' | 'disposers'>(
       this,
-      { client: false, viewer: false, paths: false, exporting: false, disposers: false, settings: observableRef, labels: observableRef, exportResult: observableRef, mapped: observableRef, exportProgress: observableRef },
+      { client: false, viewer: false, paths: false, exporting: false, disposers: false, planeParameters: computedStruct, settings: observableRef, labels: observableRef, exportResult: observableRef, mapped: observableRef, exportProgress: observableRef },
       { autoBind: true },
     );
     this.disposers = [
@@ -152,10 +152,21 @@ export class ReformatStore {
     };
   }
 
+  /**
+   * Only what decides the planes, compared by value: choosing projections or sampling must not
+   * re-cut the planes (which would also discard a painted label).
+   */
+  get planeParameters(): PlaneParameters | null {
+    const p = this.parameters;
+    if (!p) return null;
+    const { mode, viewDirection, columns, rows, spacing, step, curveInterpolation, rollDeg } = p;
+    return { mode, viewDirection, columns, rows, spacing, step, curveInterpolation, rollDeg };
+  }
+
   /** The planes, or why there are none (no path yet, too short…). */
   get planResult(): { plan: StraighteningPlan } | { error: string } {
     const path = this.path;
-    const params = this.parameters;
+    const params = this.planeParameters;
     if (!params) return { error: 'No volume is open.' };
     if (!path || path.points.length < 2) return { error: 'Place at least two path points (path tool, A) or import a Slicer .mrk.json curve.' };
     try {
@@ -172,7 +183,7 @@ export class ReformatStore {
 
   get transforms(): StraightenedTransforms | null {
     const plan = this.plan;
-    const params = this.parameters;
+    const params = this.planeParameters;
     if (!plan || !params) return null;
     return straightenedTransforms(plan.sliceToWorld, plan.sampled.samples.map((s) => s.arcLength), [params.columns, params.rows], params.spacing, params.step);
   }

@@ -1,26 +1,11 @@
+import { arcSamples, transformsOf } from './reformatTestGeometry';
 import { describe, expect, it } from 'vitest';
 import type { PathSample } from '../curve/PathSample';
 import { fromAxes, transformPoint } from '../math/mat4';
 import type { Vec3 } from '../math/vec3';
 import { straightenedDisplacementField } from './displacementField';
 import { inverseDisplacementField } from './inverseDisplacementField';
-import { sliceToWorldOf } from './straighten';
-import { straightenedTransforms, type StraightenedTransforms } from './straightenedFrames';
 
-function transformsOf(samples: PathSample[], columns: number, rows: number, spacing: number, step: number): StraightenedTransforms {
-  const sliceToWorld = samples.map((s) => sliceToWorldOf(s, { columns, rows, spacing }));
-  return straightenedTransforms(sliceToWorld, samples.map((s) => s.arcLength), [columns, rows], spacing, step);
-}
-
-/** Arc of radius R in the axial plane from (R, 0, 0), counter-clockwise; N points at the centre, B = +z. */
-function arcSamples(R: number, step: number, length: number): PathSample[] {
-  const count = Math.floor(length / step + 1e-9) + 1;
-  return Array.from({ length: count }, (_, k) => {
-    const s = k * step;
-    const a = s / R;
-    return { point: [R * Math.cos(a), R * Math.sin(a), 0], tangent: [-Math.sin(a), Math.cos(a), 0], normal: [-Math.cos(a), -Math.sin(a), 0], binormal: [0, 0, 1], arcLength: s };
-  });
-}
 
 /** A reference grid turned 20° about z and 10° about x, spacings 0.9 × 1.1 × 1.3 mm, centred near `centre`. */
 function obliqueGrid(centre: Vec3, dims: [number, number, number]): { dimensions: [number, number, number]; ijkToLps: number[] } {

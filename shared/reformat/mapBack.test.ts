@@ -1,3 +1,4 @@
+import { arcSamples, transformsOf } from './reformatTestGeometry';
 import { describe, expect, it } from 'vitest';
 import { helixFrames, helixPoint } from '../curve/curveTestGeometry';
 import type { PathSample } from '../curve/PathSample';
@@ -5,23 +6,8 @@ import { fromAxes, transformPoint } from '../math/mat4';
 import { cross, type Vec3 } from '../math/vec3';
 import { jacobianMap } from './jacobian';
 import { createStraightenedInverse, mapBack } from './mapBack';
-import { sliceToWorldOf } from './straighten';
-import { slicesToFrames, type StraightenedTransforms, straightenedTransforms } from './straightenedFrames';
+import { slicesToFrames } from './straightenedFrames';
 
-function transformsOf(samples: PathSample[], columns: number, rows: number, spacing: number, step: number): StraightenedTransforms {
-  const sliceToWorld = samples.map((s) => sliceToWorldOf(s, { columns, rows, spacing }));
-  return straightenedTransforms(sliceToWorld, samples.map((s) => s.arcLength), [columns, rows], spacing, step);
-}
-
-/** Arc of a circle of radius R in the axial plane from (R, 0, 0), counter-clockwise; N points at the centre, B = +z. */
-function arcSamples(R: number, step: number, length: number): PathSample[] {
-  const count = Math.floor(length / step + 1e-9) + 1;
-  return Array.from({ length: count }, (_, k) => {
-    const s = k * step;
-    const a = s / R;
-    return { point: [R * Math.cos(a), R * Math.sin(a), 0], tangent: [-Math.sin(a), Math.cos(a), 0], normal: [-Math.cos(a), -Math.sin(a), 0], binormal: [0, 0, 1], arcLength: s };
-  });
-}
 
 function helixSamples(step: number, count: number): PathSample[] {
   const h = { r: 40, c: 10 };

@@ -15,7 +15,7 @@ import { readNrrd } from '../../shared/io/nrrd';
 import { transformPoint } from '../../shared/math/mat4';
 import { MARKER_A } from '../fixtures/phantom';
 import { writeVolumePhantom, type VolumePhantomTruth } from '../fixtures/volumePhantom';
-import { chromiumInstalled, harnessBuilt, launchChromium, openHarnessPage, screenshotPath, startHarness, type Harness } from './harness';
+import { chromiumInstalled, harnessBuilt, sharedData, launchChromium, openHarnessPage, screenshotPath, startHarness, type Harness } from './harness';
 import { canvasGrey, greyBlobs } from './pixels';
 
 const ready = harnessBuilt && chromiumInstalled;
@@ -28,6 +28,8 @@ const STEP_MM = 2;
 /** The slice whose plane passes through the marker's centre. */
 const MARKER_SLICE = 36 / STEP_MM;
 const MARKER_DIAMETER_MM = 10;
+/** A real DICOM file nobody on the team wrote, offered as a path (skipped for the phantom's own when ../shared is absent). */
+const ROBUSTNESS_FILE = path.join(sharedData, 'dicom-robustness', 'pydicom-testfiles', 'CT_small.dcm');
 
 /** A hand-written Slicer markups file in RAS (x and y negated from LPS). */
 function rasMarkups(): string {
@@ -77,6 +79,19 @@ describe.skipIf(!ready)(`Reformat workspace ${reason}`, () => {
   it('without a path, the workspace says what to do', async () => {
     await page.keyboard.press('s');
     await expect.poll(() => page.getByTestId('reformat-plan-error').textContent()).toContain('at least two path points');
+  });
+
+  it('a file that is not a markups curve (a DICOM file, truncated JSON) is refused with its name and adds no path', async () => {
+    const truncated = path.join(out, 'truncated.mrk.json');
+    fs.writeFileSync(truncated, rasMarkups().slice(0, 120));
+    const dicom = fs.existsSync(ROBUSTNESS_FILE) ? ROBUSTNESS_FILE : truth.files[0]!;
+    for (const file of [truncated, dicom]) {
+      await page.getByTestId('import-path-file').setInputFiles(file);
+      await expect.poll(() => page.getByTestId('notice').textContent()).toContain(`${path.basename(file)} cannot be used as a path`);
+      await page.getByTestId('notice').getByRole('button').click();
+    }
+    expect(await page.locator('[data-testid^=path-item-]').count()).toBe(0);
+    expect(problems).toEqual([]);
   });
 
   it('an imported RAS path through marker A shows the marker centred and round at true mm in both straightened views', async () => {
