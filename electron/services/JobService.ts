@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobFinish, JobId, JobKind, JobResults } from '../../shared/contracts/ipc';
 import { isCancellation, UserError, type UserErrorPayload } from '../../shared/contracts/UserError';
+import { collectGarbage } from './collectGarbage';
 import type { EventSink } from './InvokeHandlers';
 
 export interface JobContext {
@@ -20,6 +21,9 @@ const JOB_LABELS: Record<JobKind, string> = {
   'reformat:export': 'straightening and exporting',
   'reformat:mapBack': 'mapping the labels back',
 };
+
+/** Jobs that drop buffers of hundreds of megabytes when they end: collected right after (see collectGarbage). */
+const RELEASES_LARGE_MEMORY: ReadonlySet<JobKind> = new Set(['reformat:export', 'reformat:mapBack']);
 
 /** Progress events at most this often per job, except the first and the last. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -87,6 +91,7 @@ export class JobService {
     } catch (err) {
       this.log(`[lumen] job ${jobId} finish listener failed: ${String(err)}`);
     }
+    if (RELEASES_LARGE_MEMORY.has(kind)) setImmediate(collectGarbage);
     return finish;
   }
 

@@ -3,6 +3,7 @@ import type { Mat4 } from '../../shared/math/mat4';
 import type { Interpolation } from '../../shared/reformat/reslicePlane';
 import { straightenSlices } from '../../shared/reformat/straighten';
 import { resliceModule } from '../../shared/reformat/wasm/wasmVolume';
+import { straighteningMemoryBytes } from '../../shared/reformat/straighteningMemory';
 import { straightenVolume } from './ReformatService';
 import type { LoadedVolume } from './VolumeService';
 import { WorkerPool } from './WorkerPool';
@@ -96,5 +97,18 @@ describe('straightenVolume', () => {
       expect(ours.mask.buffer).toBe(ours.voxels.buffer);
       expect(ours.mask.byteOffset).toBe(ours.voxels.byteOffset + ours.voxels.byteLength);
     }
+  });
+
+  it('refuses, before allocating, work whose output and volume copy exceed the budget, and runs at exactly the budget', async () => {
+    const volume = phantom();
+    const need = straighteningMemoryBytes({ ...geometry, slices: sliceToWorld.length, volumeVoxels: 48 * 44 * 30, interpolation: 'linear' });
+    // The volume's copy counts: the output alone would fit.
+    expect(need).toBe(5 * 41 * 35 * 50 + 4 * 48 * 44 * 30);
+    const refused = straightenVolume(pool, volume, sliceToWorld, need - 1, { ...geometry, interpolation: 'linear', background: -3024 });
+    await expect(refused).rejects.toMatchObject({ code: 'too-large', message: expect.stringMatching(/41×35×50\) needs .* more than the .* Lumen may use here/) });
+    const fits = await straightenVolume(pool, volume, sliceToWorld, need, { ...geometry, interpolation: 'linear', background: -3024 });
+    expect(fits.voxels.length).toBe(41 * 35 * 50);
+    // Cubic makes no copy: the output alone is counted.
+    expect(straighteningMemoryBytes({ ...geometry, slices: 50, volumeVoxels: 48 * 44 * 30, interpolation: 'cubic' })).toBe(5 * 41 * 35 * 50);
   });
 });

@@ -2,8 +2,8 @@
  * Straightens a loaded volume along a sampled path in the worker pool: the slices are
  * split into chunks, each worker reads the shared source volume (or, for the SIMD
  * sampler, its copy in a shared WebAssembly memory) and writes its slices straight into
- * shared output and mask buffers. Refuses outputs larger than the memory budget before
- * allocating anything.
+ * shared output and mask buffers. Refuses work that would not fit the memory budget
+ * (output and the volume's copy, see straighteningMemory) before allocating anything.
  */
 import { UserError } from '../../shared/contracts/UserError';
 import type { Mat4 } from '../../shared/math/mat4';
@@ -12,6 +12,7 @@ import type { StraightenedGeometry } from '../../shared/reformat/straighten';
 import { abandonWasmVolume, allocateWasmVolume, sharedBufferOf, wasmVolumeFiller } from '../../shared/reformat/wasm/wasmVolume';
 import type { StraightenTaskRequest } from '../workers/tasks/reformatTasks';
 import { formatBytes } from '../../shared/formatBytes';
+import { BYTES_PER_OUTPUT_VOXEL, straighteningMemoryBytes } from '../../shared/reformat/straighteningMemory';
 import { chunkRanges, runChunks } from './runChunks';
 import type { LoadedVolume } from './VolumeService';
 import type { WorkerPool } from './WorkerPool';
@@ -33,13 +34,11 @@ export interface Straightened {
   inside: number;
 }
 
-/** Bytes per output voxel: float32 value plus its mask byte. */
-const BYTES_PER_VOXEL = 5;
-
 export async function straightenVolume(pool: WorkerPool, volume: LoadedVolume, sliceToWorld: readonly Mat4[], budgetBytes: number, options: StraightenOptions): Promise<Straightened> {
   const { columns, rows, spacing, interpolation, background, signal, onProgress } = options;
   const slices = sliceToWorld.length;
-  const bytes = BYTES_PER_VOXEL * columns * rows * slices;
+  const [nx, ny, nz] = volume.dimensions;
+  const bytes = straighteningMemoryBytes({ columns, rows, slices, volumeVoxels: nx * ny * nz, interpolation });
   if (bytes > budgetBytes) {
     throw new UserError(
       'too-large',
@@ -53,7 +52,7 @@ export async function straightenVolume(pool: WorkerPool, volume: LoadedVolume, s
   // plane is written in place; if the output does not fit beside the volume in wasm32's
   // 4 GiB, it goes through scratch instead. Cubic, and runtimes without WebAssembly SIMD,
   // use the TypeScript kernel over plain shared buffers.
-  const wasmOptions = { slots: pool.size, outputBytes: BYTES_PER_VOXEL * count };
+  const wasmOptions = { slots: pool.size, outputBytes: BYTES_PER_OUTPUT_VOXEL * count };
   const wasm = interpolation === 'cubic' ? null : (allocateWasmVolume(volume.dimensions, wasmOptions) ?? allocateWasmVolume(volume.dimensions, { slots: pool.size }));
   const outputAt = wasm?.outputOffset;
   const shared = outputAt === undefined ? null : sharedBufferOf(wasm!);

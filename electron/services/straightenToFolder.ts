@@ -33,7 +33,6 @@ import type { Vec3 } from '../../shared/math/vec3';
 import { writeNrrd } from '../../shared/io/nrrd';
 import { encodeGreyPng, percentileWindow, windowToGrey } from '../../shared/io/png';
 import { radiographFromLineIntegral } from '../../shared/reformat/attenuation';
-import { inverseDisplacementField } from '../../shared/reformat/inverseDisplacementField';
 import { PANORAMIC_SLAB_MM, panoramicLayout, panoramicProjection, projectVolume, type PanoramicLayout } from '../../shared/reformat/projectVolume';
 import { writeMetaImage } from '../../shared/io/metaImage';
 import { straightenedDisplacementField } from '../../shared/reformat/displacementField';
@@ -100,6 +99,7 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
   const { sampled, sliceToWorld, stretch } = planStraightening(pathInput, params);
   const geometry = { columns: params.columns, rows: params.rows, spacing: params.spacing };
   const background = backgroundFor(volume);
+  const transforms = straightenedTransforms(sliceToWorld, sampled.samples.map((s) => s.arcLength), [params.columns, params.rows], params.spacing, params.step);
 
   let started = performance.now();
   const straightened = await straightenVolume(run.pool, volume, sliceToWorld, run.budgetBytes, {
@@ -110,6 +110,9 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
     onProgress: (p) => run.onProgress?.('Straightening', p.done, p.total),
   });
   const reslice_s = (performance.now() - started) / 1000;
+  // The inverse field (straight mode) needs only the planes: a worker makes it while the files below are written.
+  const inverseField = stretch ? null : run.pool.run('reformat:inverseField', { transforms, reference: { dimensions: volume.dimensions, ijkToLps: [...volume.ijkToLps] } }, run.signal ? { signal: run.signal } : {});
+  inverseField?.catch(() => {});
 
   started = performance.now();
   await fs.promises.mkdir(dir, { recursive: true });
@@ -125,7 +128,6 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
   run.onProgress?.('Writing', 0, 3 + params.projections.length);
   await write('straightened.nrrd', writeNrrd({ dimensions: size, ijkToLps: identity, voxels: narrowIfLossless(straightened.voxels) }, { gzip: true, spacings }));
   await write('straightened-mask.nrrd', writeNrrd({ dimensions: size, ijkToLps: identity, voxels: straightened.mask }, { gzip: true, spacings }));
-  const transforms = straightenedTransforms(sliceToWorld, sampled.samples.map((s) => s.arcLength), [params.columns, params.rows], params.spacing, params.step);
   await write('transforms.json', `${JSON.stringify({ from: 'straightened-pixel', to: 'LPS', ...transforms }, null, 1)}\n`);
   // Where slices are wider than the path's radius of curvature the mapping folds: say where.
   // (Stretched CPR scan lines are parallel, not perpendicular to the path: no such frames.)
@@ -143,8 +145,8 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
   await write(DISPLACEMENT_FILE, writeMetaImage({ dimensions: field.dimensions, ijkToLps: field.ijkToLps, voxels: field.vectors }, { compress: true, channels: 3 }));
   // The inverse is the per-slice one of map-back: stretched CPR scan lines are not slice frames.
   let inverseInfo: Record<string, unknown> | null = null;
-  if (!stretch) {
-    const inverse = inverseDisplacementField(transforms, volume);
+  if (inverseField) {
+    const inverse = await inverseField;
     await write(INVERSE_DISPLACEMENT_FILE, writeMetaImage({ dimensions: inverse.dimensions, ijkToLps: inverse.ijkToLps, voxels: inverse.vectors }, { compress: true, channels: 3 }));
     await write(INVERSE_DISPLACEMENT_MASK_FILE, writeNrrd({ dimensions: inverse.dimensions, ijkToLps: inverse.ijkToLps, voxels: inverse.mask }, { gzip: true }));
     inverseInfo = {

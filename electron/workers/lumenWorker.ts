@@ -4,6 +4,7 @@
  * UserError payload; only a real crash (exit, uncaught exception, OOM) kills the worker.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { collectGarbage } from '../services/collectGarbage';
 import { UserError, type UserErrorPayload } from '../../shared/contracts/UserError';
 import type { WorkerTaskName, WorkerTaskProgress, WorkerTasks } from '../../shared/contracts/workerTasks';
 import { DicomReadError } from '../../shared/dicom/DicomReadError';
@@ -27,6 +28,7 @@ const handlers: Handlers = {
   'dicom:thumbnail': async (req) => (await import('./tasks/decodeTasks')).decodeThumbnail(req, req.maxSize),
   'reformat:straighten': async (req, progress) => (await import('./tasks/reformatTasks')).straightenIntoShared(req, progress),
   'reformat:mapBack': async (req) => (await import('./tasks/mapBackTask')).mapBackFromShared(req),
+  'reformat:inverseField': async (req) => (await import('./tasks/mapBackTask')).inverseFieldOf(req),
   'test:crash': (req) => crash(req.how),
   'test:sleep': (req, progress) => sleep(req.ms, req.steps, progress),
   'test:transfer': (req) => makeTransferable(req.length),
@@ -63,7 +65,20 @@ async function run(msg: TaskMessage, port: MessagePort): Promise<void> {
     port.postMessage(result);
   } finally {
     progressPort?.close();
+    if (holdsLargeMemory(msg.request)) collectGarbage();
   }
+}
+
+const LARGE_BYTES = 64 * 2 ** 20;
+
+/** Whether the request carried a large shared buffer or memory, which this worker must let go of now (see collectGarbage). */
+function holdsLargeMemory(request: unknown): boolean {
+  if (typeof request !== 'object' || request === null) return false;
+  return Object.values(request).some(
+    (v) =>
+      (v instanceof SharedArrayBuffer && v.byteLength >= LARGE_BYTES) ||
+      (typeof v === 'object' && v !== null && 'memory' in v && v.memory instanceof WebAssembly.Memory && v.memory.buffer.byteLength >= LARGE_BYTES),
+  );
 }
 
 if (parentPort) {

@@ -50,7 +50,8 @@ describe('ReformatStore', () => {
     const { reformat } = setup([[0, 0, -20], [0, 0, 20]]);
     expect(reformat.parameters).toMatchObject({ columns: 512, rows: 512, spacing: 0.5, step: 0.5, interpolation: 'linear', viewDirection: [0, 1, 0] });
     expect(reformat.plan!.sliceToWorld).toHaveLength(81);
-    expect(reformat.outputBytes).toBe(5 * 512 * 512 * 81);
+    // Float32 value and mask byte per output voxel, plus the volume's float32-sized copy for the SIMD sampler.
+    expect(reformat.outputBytes).toBe(5 * 512 * 512 * 81 + 4 * 60 * 60 * 40);
     expect(reformat.foldedRuns).toEqual([]);
   });
 

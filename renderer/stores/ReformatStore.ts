@@ -14,6 +14,7 @@ import type { Interpolation } from '../../shared/reformat/reslicePlane';
 import { frameCurvatures } from '../../shared/reformat/jacobian';
 import { slicesToFrames, straightenedTransforms, type StraightenedTransforms } from '../../shared/reformat/straightenedFrames';
 import { planStraightening, type PlaneParameters, type StraightenParameters, type StraighteningPlan } from '../../shared/reformat/straighteningPlan';
+import { straighteningMemoryBytes } from '../../shared/reformat/straighteningMemory';
 import { messageOf, type LumenClient } from '../ipc/LumenClient';
 import { runJob, type JobProgress } from '../ipc/runJob';
 import { StraightenedLabels } from '../viewers/straightened/StraightenedLabels';
@@ -213,10 +214,14 @@ export class ReformatStore {
     return runs;
   }
 
-  /** Memory the export needs in main: float32 values and a mask byte per voxel. */
+  /** Memory the export needs in main (see straighteningMemory). */
   get outputBytes(): number {
     const plan = this.plan;
-    return plan ? 5 * this.settings.columns * this.settings.rows * plan.sliceToWorld.length : 0;
+    const volume = this.viewer.volume;
+    if (!plan || !volume) return 0;
+    const [nx, ny, nz] = volume.dimensions;
+    const { columns, rows, interpolation } = this.settings;
+    return straighteningMemoryBytes({ columns, rows, slices: plan.sliceToWorld.length, volumeVoxels: nx * ny * nz, interpolation });
   }
 
   get outputTooLarge(): boolean {

@@ -6,6 +6,7 @@
  */
 import type { DicomHeader } from '../dicom/DicomHeader';
 import type { SkippedFile } from '../dicom/SeriesSummary';
+import type { InverseDisplacementField } from '../reformat/inverseDisplacementField';
 import type { MapBackReport } from '../reformat/mapBack';
 import type { Interpolation } from '../reformat/reslicePlane';
 import type { StraightenedTransforms } from '../reformat/straightenedFrames';
@@ -89,6 +90,11 @@ export interface WorkerTasks {
   'reformat:mapBack': {
     request: { transforms: StraightenedTransforms; labels: SharedArrayBuffer; reference: { dimensions: [number, number, number]; ijkToLps: number[] } };
     response: { voxels: Uint8Array; report: MapBackReport };
+  };
+  /** The original→straightened displacement field of a straightening (see inverseDisplacementField); its arrays are moved to the caller. */
+  'reformat:inverseField': {
+    request: { transforms: StraightenedTransforms; reference: { dimensions: [number, number, number]; ijkToLps: number[] } };
+    response: InverseDisplacementField;
   };
 
   // Test-only tasks: the worker refuses them unless started with test tasks enabled.
