@@ -15,6 +15,7 @@ import { parseArgs, UsageError } from './cliArgs';
 import { chooseVolumeSeries, indexFolder, oneFolder, type CliIo, type Services } from './cliCommon';
 import { progressBar } from './progressBar';
 import { mapBackCommand } from './mapBackCommand';
+import { reconstructCommand } from './reconstructCommand';
 import { straightenCommand } from './straightenCommand';
 import { formatIndexTable } from './formatIndexTable';
 import { COMMAND_USAGE, isCommand, MAIN_USAGE, type CommandName } from './usage';
@@ -67,6 +68,8 @@ async function dispatch(argv: string[], io: CliIo, options: CliOptions): Promise
       return withServices(options, (s) => mapBackCommand(rest, io, s));
     case 'straighten':
       return withServices(options, (s) => straightenCommand(rest, io, s, s.volumes.budgetBytes));
+    case 'reconstruct':
+      return withServices(options, (s) => reconstructCommand(rest, io, s, s.volumes.budgetBytes));
   }
 }
 

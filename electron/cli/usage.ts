@@ -1,5 +1,5 @@
 /** Help texts of the `lumen` command line. */
-export const COMMANDS = ['index', 'export-volume', 'straighten', 'map-back', 'help'] as const;
+export const COMMANDS = ['index', 'export-volume', 'straighten', 'map-back', 'reconstruct', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const MAIN_USAGE = `Usage: lumen <command> [options]
@@ -13,6 +13,9 @@ Commands:
   map-back <labels.nrrd> --transforms <transforms.json> --reference <folder> --out <labels.nrrd>
                                           Labels drawn on a straightened volume, back on the
                                           original volume's grid
+  reconstruct <folder|file> --out <file|dir/>
+                                          Cone-beam (FDK) reconstruction of a rotational
+                                          angiography run into a volume or a DICOM series
   help [command]                          Show help for a command
 
 Options:
@@ -117,6 +120,42 @@ Options:
   --series UID   The series to export; required when the folder holds several
   --out FILE     The file to write (written atomically)
   -h, --help     Show this help
+`,
+  reconstruct: `Usage: lumen reconstruct <folder|file> [--series UID] --out <file.nrrd|.nii.gz|.mha | dir/>
+         [--size 256x256x160] [--spacing <mm>] [--filter ramlak|shepp-logan|cosine|hamming|hann]
+         [--algorithm fdk|sart] [--iterations N] [--geometry rtk.xml] [--export-geometry rtk.xml] [--json]
+
+Reconstructs a rotational angiography run (a C-arm spin: an XA/XRF multi-frame whose
+positioner moved) into a volume of linear attenuation (1/mm, as RTK), centred on the
+isocentre, in LPS. The geometry comes from the DICOM header: Positioner Primary/Secondary
+Angle and their increments (or the Enhanced XA per-frame angles), Distance Source to
+Detector and to Patient (1200 and 800 mm when missing, with a warning), Imager Pixel
+Spacing, Pixel Intensity Relationship (LIN: I0 estimated from air; LOG: the drop below
+the air level, in the vendor's log units).
+FDK: cosine and Parker short-scan weights, ramp filter, voxel-driven backprojection on
+every core; 0 outside the field of view every projection sees.
+
+<out> is a .nrrd, .nii, .nii.gz or .mha file (float32), or, ending with /, a folder for a
+DICOM series: CT Image Storage, one slice per file, int16 with Rescale Slope to 1/mm
+(Rescale Type US), a new series in the run's study. Never inside the source folder.
+
+Options:
+  --series UID        The run; required when the folder holds several
+  --size XxYxZ        Voxels (default: covering the field of view)
+  --spacing mm        Isotropic voxel size (default: the detector pixel at the isocentre)
+  --filter ramlak     Ramp window: ramlak, shepp-logan, cosine, hamming or hann
+  --algorithm fdk     Only fdk is available yet (sart is planned)
+  --iterations N      For iterative algorithms (not available yet)
+  --geometry FILE     RTK ThreeDCircularProjectionGeometry XML (version 2 or 3) instead of
+                      the DICOM angles and distances; one projection per frame, on the
+                      run's detector (size and pixel pitch from DICOM)
+  --export-geometry FILE
+                      Write the geometry used as RTK XML, to cross-check with RTK (its
+                      frame: RTK x = L, y = −S, z = P; see shared/io/rtkGeometry.ts)
+  --json              Summary on stdout: grid, geometry report (arc, step, fan and cone
+                      angles, magnification, warnings), I0, voxel updates/s, and timings
+                      { index_s, filter_s, backproject_s, mask_s, write_s, total_s }
+  -h, --help          Show this help
 `,
   help: `Usage: lumen help [command]
 

@@ -111,4 +111,35 @@ describe('straightenVolume', () => {
     // Cubic makes no copy: the output alone is counted.
     expect(straighteningMemoryBytes({ ...geometry, slices: 50, volumeVoxels: 48 * 44 * 30, interpolation: 'cubic' })).toBe(5 * 41 * 35 * 50);
   });
+
+  it('a released output’s memory serves the next straightening of the same volume (same values), and only then', async () => {
+    const volume = phantom();
+    const options = { ...geometry, interpolation: 'linear' as const, background: -3024 };
+    const first = await straightenVolume(pool, volume, sliceToWorld, 2 ** 30, options);
+    const expected = Float32Array.from(first.voxels);
+    const expectedMask = Uint8Array.from(first.mask);
+    // Not released: the next call gets memory of its own.
+    const second = await straightenVolume(pool, volume, sliceToWorld, 2 ** 30, options);
+    expect(second.voxels.buffer).not.toBe(first.voxels.buffer);
+    second.release();
+    // Released: reused, the volume's copy kept, every value and mask byte rewritten the same.
+    second.voxels.fill(12345);
+    second.mask.fill(7);
+    const third = await straightenVolume(pool, volume, sliceToWorld, 2 ** 30, options);
+    if (resliceModule()) expect(third.voxels.buffer).toBe(second.voxels.buffer);
+    expect(third.voxels).toEqual(expected);
+    expect(third.mask).toEqual(expectedMask);
+    third.release();
+    // Another volume (new voxels, same grid) reuses the memory but copies its own voxels in.
+    const shifted = phantom(0.25);
+    const fourth = await straightenVolume(pool, shifted, sliceToWorld.slice(0, 20), 2 ** 30, options);
+    if (resliceModule()) expect(fourth.voxels.buffer).toBe(third.voxels.buffer);
+    const count = 41 * 35 * 20;
+    for (let n = 0; n < count; n += 97) if (fourth.mask[n]) expect(Math.abs(fourth.voxels[n]! - expected[n]! - 0.25)).toBeLessThan(1e-3);
+    fourth.release();
+    // A larger output than the spare holds gets fresh memory.
+    const larger = await straightenVolume(pool, volume, [...sliceToWorld, ...sliceToWorld], 2 ** 30, options);
+    expect(larger.voxels.buffer).not.toBe(fourth.voxels.buffer);
+    expect(larger.voxels.subarray(0, expected.length)).toEqual(expected);
+  });
 });

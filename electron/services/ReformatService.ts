@@ -9,7 +9,8 @@ import { UserError } from '../../shared/contracts/UserError';
 import type { Mat4 } from '../../shared/math/mat4';
 import type { Interpolation } from '../../shared/reformat/reslicePlane';
 import type { StraightenedGeometry } from '../../shared/reformat/straighten';
-import { abandonWasmVolume, allocateWasmVolume, sharedBufferOf, wasmVolumeFiller } from '../../shared/reformat/wasm/wasmVolume';
+import { abandonWasmVolume, allocateWasmVolume, resetWasmVolume, sharedBufferOf, voxelTypeOf, wasmVolumeFiller, type WasmVolume } from '../../shared/reformat/wasm/wasmVolume';
+import { collectGarbage } from './collectGarbage';
 import type { StraightenTaskRequest } from '../workers/tasks/reformatTasks';
 import { formatBytes } from '../../shared/formatBytes';
 import { BYTES_PER_OUTPUT_VOXEL, straighteningMemoryBytes } from '../../shared/reformat/straighteningMemory';
@@ -32,6 +33,52 @@ export interface Straightened {
   mask: Uint8Array;
   /** Voxels inside the source volume. */
   inside: number;
+  /**
+   * Call when done with `voxels` and `mask` (they must not be read afterwards): their memory
+   * then serves the next straightening of the same volume (see keepSpare). Optional: without
+   * it the memory is simply collected.
+   */
+  release(): void;
+}
+
+/**
+ * The last straightening's memory, released by its caller and kept for the next one for a
+ * minute: its pages are already backed and hold the volume's copy, so a repeated export (a
+ * user adjusting size, step or projections) skips a gigabyte of first-touch page faults,
+ * which on a VM cost as much as the sampling itself, and the copy.
+ */
+interface SpareMemory {
+  wasm: WasmVolume;
+  /** The voxels its copy was made from. */
+  voxels: Float32Array;
+  outputBytes: number;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const SPARE_IDLE_MS = 60_000;
+let spare: SpareMemory | null = null;
+
+function keepSpare(wasm: WasmVolume, voxels: Float32Array, outputBytes: number): void {
+  if (spare) clearTimeout(spare.timer);
+  const timer = setTimeout(() => {
+    spare = null;
+    collectGarbage();
+  }, SPARE_IDLE_MS);
+  timer.unref?.();
+  spare = { wasm, voxels, outputBytes, timer };
+}
+
+/** The spare memory if it fits this straightening (same grid, output at least as large), reset for it. */
+function takeSpare(dimensions: readonly number[], voxels: Float32Array, outputBytes: number): { wasm: WasmVolume; copied: boolean } | null {
+  const kept = spare;
+  if (!kept) return null;
+  spare = null;
+  clearTimeout(kept.timer);
+  if (kept.outputBytes < outputBytes || kept.wasm.dimensions.some((n, a) => n !== dimensions[a])) return null;
+  const type = voxelTypeOf(kept.wasm);
+  const copied = kept.voxels === voxels && (type === 'int16' || type === 'float32');
+  resetWasmVolume(kept.wasm, copied);
+  return { wasm: kept.wasm, copied };
 }
 
 export async function straightenVolume(pool: WorkerPool, volume: LoadedVolume, sliceToWorld: readonly Mat4[], budgetBytes: number, options: StraightenOptions): Promise<Straightened> {
@@ -52,8 +99,9 @@ export async function straightenVolume(pool: WorkerPool, volume: LoadedVolume, s
   // plane is written in place; if the output does not fit beside the volume in wasm32's
   // 4 GiB, it goes through scratch instead. Cubic, and runtimes without WebAssembly SIMD,
   // use the TypeScript kernel over plain shared buffers.
-  const wasmOptions = { slots: pool.size, outputBytes: BYTES_PER_OUTPUT_VOXEL * count };
-  const wasm = interpolation === 'cubic' ? null : (allocateWasmVolume(volume.dimensions, wasmOptions) ?? allocateWasmVolume(volume.dimensions, { slots: pool.size }));
+  const outputBytes = BYTES_PER_OUTPUT_VOXEL * count;
+  const reused = interpolation === 'cubic' ? null : takeSpare(volume.dimensions, volume.voxels, outputBytes);
+  const wasm = interpolation === 'cubic' ? null : (reused?.wasm ?? allocateWasmVolume(volume.dimensions, { slots: pool.size, outputBytes }) ?? allocateWasmVolume(volume.dimensions, { slots: pool.size }));
   const outputAt = wasm?.outputOffset;
   const shared = outputAt === undefined ? null : sharedBufferOf(wasm!);
   const out = shared ?? new SharedArrayBuffer(4 * count);
@@ -82,7 +130,7 @@ export async function straightenVolume(pool: WorkerPool, volume: LoadedVolume, s
   // The tasks are on their way: copy the volume in while they start (they take their
   // output's page faults meanwhile, see reformatTasks, then wait for it), yielding to the
   // event loop every few megabytes so that a large volume does not stall the main process.
-  if (wasm) {
+  if (wasm && !reused?.copied) {
     const step = wasmVolumeFiller(wasm, volume.voxels);
     try {
       for (let n = 1; step(); n++) {
@@ -99,6 +147,13 @@ export async function straightenVolume(pool: WorkerPool, volume: LoadedVolume, s
   if (signal?.aborted) throw new UserError('cancelled', 'Straightening was cancelled.');
   onProgress?.({ done: slices, total: slices });
   const inside = results.reduce((n, r) => n + r.inside, 0);
-  if (outputAt !== undefined) return { voxels: new Float32Array(out, outputAt, count), mask: new Uint8Array(mask, outputAt + 4 * count, count), inside };
-  return { voxels: new Float32Array(out), mask: new Uint8Array(mask), inside };
+  if (outputAt !== undefined) {
+    let released = false;
+    const release = (): void => {
+      if (!released) keepSpare(wasm!, volume.voxels, outputBytes);
+      released = true;
+    };
+    return { voxels: new Float32Array(out, outputAt, count), mask: new Uint8Array(mask, outputAt + 4 * count, count), inside, release };
+  }
+  return { voxels: new Float32Array(out), mask: new Uint8Array(mask), inside, release: () => {} };
 }

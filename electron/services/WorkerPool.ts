@@ -242,6 +242,15 @@ function describeTask(task: WorkerTaskName): string {
       return 'decoding images';
     case 'dicom:thumbnail':
       return 'making a thumbnail';
+    case 'reformat:straighten':
+      return 'straightening';
+    case 'reformat:mapBack':
+    case 'reformat:inverseField':
+      return 'mapping back to the original volume';
+    case 'recon:estimateI0':
+    case 'recon:filterViews':
+    case 'recon:backproject':
+      return 'reconstructing';
     default:
       return `the task ${task}`;
   }

@@ -13,6 +13,7 @@ import { FrameService } from './FrameService';
 import type { EventSink, InvokeHandlers, ShellAdapter } from './InvokeHandlers';
 import { JobService } from './JobService';
 import { listFolder } from './listFolder';
+import { PathSessions } from './PathSessions';
 import { RecentFolders } from './RecentFolders';
 import { ReformatJobs } from './ReformatJobs';
 import { saveLabelVolume } from './saveLabels';
@@ -37,6 +38,7 @@ export interface LumenServices {
   frames: FrameService;
   jobs: JobService;
   recent: RecentFolders;
+  pathSessions: PathSessions;
 }
 
 const voxelTypes = new WeakMap<LoadedVolume, VolumeInfo['voxelType']>();
@@ -64,6 +66,7 @@ export function createLumenServices(options: LumenServicesOptions): {
   const frames = new FrameService(pool, index);
   const jobs = new JobService(events, log);
   const recent = new RecentFolders(options.stateDir ?? shell.stateDir);
+  const pathSessions = new PathSessions(options.stateDir ?? shell.stateDir);
   const reformat = new ReformatJobs(pool, volumes, () => index.sourceFolders());
 
   const handlers: InvokeHandlers = {
@@ -117,12 +120,14 @@ export function createLumenServices(options: LumenServicesOptions): {
       const saved = await saveLabelVolume({ labels, reference: index.requirePlan(labels.seriesUid), out: req.out, sourceFolders: index.sourceFolders() });
       return { file: saved.file, format: saved.format };
     },
+    'paths:load': async (req) => ({ paths: await pathSessions.load(req.seriesUid) }),
+    'paths:save': (req) => pathSessions.save(req.seriesUid, req.paths),
     'job:cancel': (req) => ({ cancelled: jobs.cancel(req.jobId) }),
   };
 
   return {
     handlers,
-    services: { pool, index, volumes, frames, jobs, recent },
+    services: { pool, index, volumes, frames, jobs, recent, pathSessions },
     async dispose() {
       await jobs.cancelAll();
       volumes.clear();

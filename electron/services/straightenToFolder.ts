@@ -185,6 +185,9 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
     projectionInfo.push({ kind, along: AXIS_NAMES[axis], slab: projection.slab, image: [AXIS_NAMES[keep[0]], AXIS_NAMES[keep[1]]] });
   }
   const write_s = (performance.now() - started) / 1000;
+  const insideFraction = straightened.inside / straightened.voxels.length;
+  // Every voxel is written: the memory can serve the next straightening.
+  straightened.release();
 
   // A drawn path has no file: its fingerprint is that of its control points.
   const pathBytes = pathInput.file ? await fs.promises.readFile(pathInput.file) : JSON.stringify(pathInput.points);
@@ -197,7 +200,7 @@ export async function straightenToFolder(run: StraightenRun, pathInput: PathInpu
     pixelSpacing: [params.spacing, params.spacing],
     sliceSpacing: params.step,
     background,
-    insideFraction: straightened.inside / straightened.voxels.length,
+    insideFraction,
     folds,
     timings: { reslice_s, write_s },
   };

@@ -41,6 +41,8 @@ function inMemoryHandlers(transport: WebSocketTransport): InvokeHandlers {
     'reformat:mapBack': () => ({ jobId: 'j3' }),
     'labels:getVoxels': ({ labelsId }) => ({ labelsId, voxels: new Uint8Array([0, 1, 2]) }),
     'labels:save': ({ out }) => ({ file: out, format: 'nrrd' }),
+    'paths:load': () => ({ paths: [] }),
+    'paths:save': () => ({ savedAt: '1970-01-01T00:00:00.000Z' }),
     'job:cancel': () => ({ cancelled: true }),
   };
 }

@@ -29,6 +29,9 @@ const handlers: Handlers = {
   'reformat:straighten': async (req, progress) => (await import('./tasks/reformatTasks')).straightenIntoShared(req, progress),
   'reformat:mapBack': async (req) => (await import('./tasks/mapBackTask')).mapBackFromShared(req),
   'reformat:inverseField': async (req) => (await import('./tasks/mapBackTask')).inverseFieldOf(req),
+  'recon:estimateI0': async (req) => (await import('./tasks/reconTasks')).estimateRunI0(req),
+  'recon:filterViews': async (req, progress) => (await import('./tasks/reconTasks')).filterViews(req, progress),
+  'recon:backproject': async (req, progress) => (await import('./tasks/reconTasks')).backprojectSlab(req, progress),
   'test:crash': (req) => crash(req.how),
   'test:sleep': (req, progress) => sleep(req.ms, req.steps, progress),
   'test:transfer': (req) => makeTransferable(req.length),
@@ -65,11 +68,13 @@ async function run(msg: TaskMessage, port: MessagePort): Promise<void> {
     port.postMessage(result);
   } finally {
     progressPort?.close();
-    if (holdsLargeMemory(msg.request)) collectGarbage();
+    if (READS_WHOLE_FILES.has(msg.task) || holdsLargeMemory(msg.request)) collectGarbage();
   }
 }
 
 const LARGE_BYTES = 64 * 2 ** 20;
+/** Tasks that read a whole multi-frame run (hundreds of megabytes) into memory of their own. */
+const READS_WHOLE_FILES: ReadonlySet<WorkerTaskName> = new Set(['recon:filterViews']);
 
 /** Whether the request carried a large shared buffer or memory, which this worker must let go of now (see collectGarbage). */
 function holdsLargeMemory(request: unknown): boolean {

@@ -8,6 +8,7 @@ import type { AppInfo } from '../../shared/contracts/ipc';
 import { messageOf, type LumenClient } from '../ipc/LumenClient';
 import { FolderBrowserStore } from './FolderBrowserStore';
 import { LayoutStore } from './LayoutStore';
+import { FlythroughStore } from './FlythroughStore';
 import { PathStore } from './PathStore';
 import { PreviewStore } from './PreviewStore';
 import { ReformatStore } from './ReformatStore';
@@ -16,6 +17,9 @@ import { StudyStore } from './StudyStore';
 import { View3DStore } from './View3DStore';
 import { ViewerStore } from './ViewerStore';
 import { VolumeStore } from './VolumeStore';
+
+/** Paths are saved with the session this long after the last edit (one write for a burst of edits). */
+const PATH_SAVE_DELAY_MS = 400;
 
 export class RootStore {
   readonly recentFolders: RecentFoldersStore;
@@ -28,8 +32,12 @@ export class RootStore {
   readonly view3d: View3DStore;
   readonly paths: PathStore;
   readonly reformat: ReformatStore;
+  readonly flythrough: FlythroughStore;
   info: AppInfo | null = null;
   private readonly disposers: (() => void)[] = [];
+  /** The series whose saved paths are (being) loaded: edits are saved only once they have loaded, never over them. */
+  private pathSession: { seriesUid: string; loaded: boolean } | null = null;
+  private pathSaveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly client: LumenClient) {
     this.recentFolders = new RecentFoldersStore(client);
@@ -42,7 +50,8 @@ export class RootStore {
     this.view3d = new View3DStore();
     this.paths = new PathStore();
     this.reformat = new ReformatStore(client, this.viewer, this.paths);
-    makeAutoObservable<RootStore, 'disposers'>(
+    this.flythrough = new FlythroughStore(this.reformat, this.viewer);
+    makeAutoObservable<RootStore, 'disposers' | 'pathSession' | 'pathSaveTimer'>(
       this,
       {
         client: false,
@@ -56,8 +65,11 @@ export class RootStore {
         view3d: false,
         paths: false,
         reformat: false,
+        flythrough: false,
         info: observableRef,
         disposers: false,
+        pathSession: false,
+        pathSaveTimer: false,
       },
       { autoBind: true },
     );
@@ -77,15 +89,28 @@ export class RootStore {
         (volume) => {
           // Paths, exports and labels belong to the volume they were made on.
           if (volume?.seriesUid !== this.viewer.volume?.seriesUid) {
+            this.savePathsNow();
+            this.pathSession = null;
             this.paths.clear();
+            if (volume) void this.loadPaths(volume.seriesUid);
             this.reformat.reset();
+            this.flythrough.reset();
           }
           this.viewer.setVolume(volume);
         },
       ),
+      reaction(
+        () => this.paths.edits,
+        () => this.schedulePathSave(),
+      ),
       client.on('app:onDidRequestOpenFolder', ({ folder }) => this.openFolder(folder)),
       client.on('app:onDidRequestShowShortcuts', () => this.layout.open('shortcuts')),
     );
+    // A window closed or reloaded right after an edit still saves it.
+    if (typeof window !== 'undefined') {
+      window.addEventListener('pagehide', this.savePathsNow);
+      this.disposers.push(() => window.removeEventListener('pagehide', this.savePathsNow));
+    }
   }
 
   get isWebHarness(): boolean {
@@ -139,10 +164,55 @@ export class RootStore {
     this.openFolder(folder);
   }
 
+  /** Writes a pending save of the paths at once. */
+  savePathsNow(): void {
+    if (this.pathSaveTimer === undefined) return;
+    clearTimeout(this.pathSaveTimer);
+    void this.savePaths();
+  }
+
+  /** The paths saved with this series' session, in front of any drawn while they loaded. */
+  private async loadPaths(seriesUid: string): Promise<void> {
+    const session = { seriesUid, loaded: false };
+    this.pathSession = session;
+    try {
+      const { paths } = await this.client.invoke('paths:load', { seriesUid });
+      if (this.pathSession !== session) return;
+      const drawnMeanwhile = this.paths.paths.length > 0;
+      this.paths.restore(paths);
+      session.loaded = true;
+      if (drawnMeanwhile) this.schedulePathSave();
+    } catch (err) {
+      // A damaged session file has been set aside by main: say so, and save afresh from here on.
+      if (this.pathSession !== session) return;
+      session.loaded = true;
+      this.layout.showNotice({ kind: 'error', text: messageOf(err) });
+    }
+  }
+
+  private schedulePathSave(): void {
+    if (!this.pathSession?.loaded) return;
+    clearTimeout(this.pathSaveTimer);
+    this.pathSaveTimer = setTimeout(() => void this.savePaths(), PATH_SAVE_DELAY_MS);
+  }
+
+  private async savePaths(): Promise<void> {
+    this.pathSaveTimer = undefined;
+    const session = this.pathSession;
+    if (!session?.loaded) return;
+    try {
+      await this.client.invoke('paths:save', { seriesUid: session.seriesUid, paths: this.paths.session });
+    } catch (err) {
+      this.layout.showNotice({ kind: 'error', text: `The paths could not be saved with the session: ${messageOf(err)}` });
+    }
+  }
+
   dispose(): void {
+    this.savePathsNow();
     this.disposers.forEach((d) => d());
     this.study.dispose();
     this.reformat.dispose();
+    this.flythrough.dispose();
     this.volumes.close();
   }
 }

@@ -1,6 +1,6 @@
 import { reaction } from 'mobx';
 import { describe, expect, it } from 'vitest';
-import { View3DStore } from './View3DStore';
+import { NO_SURFACE_NOTICE, View3DStore } from './View3DStore';
 
 describe('View3DStore', () => {
   it('starts on bone for CT with the bone iso value, on the data window for other modalities', () => {
@@ -45,5 +45,20 @@ describe('View3DStore', () => {
     store.setOrientation({ left: 'A', right: 'P', top: 'S', bottom: 'I' });
     expect(changes).toBe(1);
     dispose();
+  });
+
+  it('says so when a pick misses, forgets it on a hit or a new volume', () => {
+    const store = new View3DStore();
+    store.setPick({ point: null, ms: 0.4 });
+    expect(store.pickNotice).toBe(NO_SURFACE_NOTICE);
+    store.setPick({ point: [1, 2, 3], ms: 0.5 });
+    expect(store.pickNotice).toBeNull();
+    expect(store.lastPick?.point).toEqual([1, 2, 3]);
+    store.setPick({ point: null, ms: 0.4 });
+    store.dismissPickNotice();
+    expect(store.pickNotice).toBeNull();
+    expect(store.lastPick?.point).toBeNull();
+    store.adoptVolume({ modality: 'CT', range: [-1024, 3071], autoWindow: [40, 1000] });
+    expect(store.lastPick).toBeNull();
   });
 });

@@ -1,10 +1,12 @@
 /**
  * UI state of the 3D view: transfer-function preset, volume vs isosurface, the iso
- * threshold, the surface pipeline's status and the last frame-rate measurement. The
- * vtk.js objects and the voxels live in VolumeRenderer3D, never here.
+ * threshold, the surface pipeline's status, the last frame-rate measurement and the last
+ * click picked onto the volume. The vtk.js objects and the voxels live in VolumeRenderer3D,
+ * never here.
  */
 import { makeAutoObservable, observableRef } from 'mobx';
 import type { EdgeLetters } from '../viewers/volume3d/orientationLetters';
+import type { VolumePick } from '../viewers/volume3d/VolumeRenderer3D';
 import { defaultPresetId, resolvePreset, type PresetId, type VolumePreset } from '../viewers/volume3d/volumePresets';
 
 export type View3DMode = 'volume' | 'isosurface';
@@ -28,6 +30,7 @@ export interface View3DVolumeContext {
 }
 
 const ANTERIOR_LETTERS: EdgeLetters = { left: 'R', right: 'L', top: 'S', bottom: 'I' };
+export const NO_SURFACE_NOTICE = 'No surface under the cursor';
 
 export class View3DStore {
   presetId: PresetId = 'ct-bone';
@@ -43,9 +46,13 @@ export class View3DStore {
   renderQuality: 'full' | 'software' | null = null;
   orientation: EdgeLetters = ANTERIOR_LETTERS;
   volume: View3DVolumeContext | null = null;
+  /** The last click picked onto the volume with the path tool; null before any. */
+  lastPick: VolumePick | null = null;
+  /** A short message about the last pick (it missed); null when there is nothing to say. */
+  pickNotice: string | null = null;
 
   constructor() {
-    makeAutoObservable(this, { orientation: observableRef, surface: observableRef, volume: observableRef }, { autoBind: true });
+    makeAutoObservable(this, { orientation: observableRef, surface: observableRef, volume: observableRef, lastPick: observableRef }, { autoBind: true });
   }
 
   get preset(): VolumePreset {
@@ -79,6 +86,8 @@ export class View3DStore {
     this.surface = null;
     this.status = 'idle';
     this.orientation = ANTERIOR_LETTERS;
+    this.lastPick = null;
+    this.pickNotice = null;
     if (context) this.setPreset(defaultPresetId(context.modality));
   }
 
@@ -101,6 +110,15 @@ export class View3DStore {
 
   setSurface(summary: SurfaceSummary | null): void {
     this.surface = summary;
+  }
+
+  setPick(pick: VolumePick): void {
+    this.lastPick = pick;
+    this.pickNotice = pick.point ? null : NO_SURFACE_NOTICE;
+  }
+
+  dismissPickNotice(): void {
+    this.pickNotice = null;
   }
 
   setFps(fps: number): void {

@@ -126,6 +126,17 @@ export interface StraightenedLabelSlice {
   voxels: Uint8Array;
 }
 
+/** A path as a volume's session keeps it (per series; the renderer's path ids are not kept). */
+export interface SessionPath {
+  name: string;
+  /** '#rrggbb'. */
+  colour: string;
+  closed: boolean;
+  locked: boolean;
+  /** Control points, LPS mm. */
+  points: [number, number, number][];
+}
+
 export type JobKind = 'dicom:index' | 'volume:load' | 'reformat:export' | 'reformat:mapBack';
 
 export interface JobResults {
@@ -162,6 +173,10 @@ export interface Invoke {
   'labels:getVoxels': (req: { labelsId: string }) => { labelsId: string; voxels: Uint8Array };
   /** Saves mapped labels as NRRD, NIfTI, MetaImage or DICOM SEG, chosen by the file name. */
   'labels:save': (req: { labelsId: string; out: string }) => { file: string; format: string };
+  /** The paths saved with a volume's session, none when nothing was saved; a damaged file is set aside and reported (UserError). */
+  'paths:load': (req: { seriesUid: string }) => { paths: SessionPath[] };
+  /** Saves a volume's paths with its session, replacing what was saved (atomic write). */
+  'paths:save': (req: { seriesUid: string; paths: SessionPath[] }) => { savedAt: string };
   'job:cancel': (req: { jobId: JobId }) => { cancelled: boolean };
 }
 
@@ -208,6 +223,8 @@ const invokeChannelSet = {
   'reformat:mapBack': true,
   'labels:getVoxels': true,
   'labels:save': true,
+  'paths:load': true,
+  'paths:save': true,
   'job:cancel': true,
 } as const satisfies Record<InvokeChannel, true>;
 

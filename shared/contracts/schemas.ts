@@ -50,6 +50,22 @@ const straightenedTransforms = z
   })
   .strict();
 
+/** Bounds of a saved session: generous for hand-drawn and imported paths, small enough to refuse garbage. */
+export const MAX_SESSION_PATHS = 200;
+export const MAX_SESSION_PATH_POINTS = 20_000;
+export const MAX_PATH_NAME_LENGTH = 200;
+
+export const sessionPath = z
+  .object({
+    name: z.string().max(MAX_PATH_NAME_LENGTH),
+    colour: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A path colour is written #rrggbb.'),
+    closed: z.boolean(),
+    locked: z.boolean(),
+    points: z.array(vec3).max(MAX_SESSION_PATH_POINTS, `A path holds at most ${MAX_SESSION_PATH_POINTS} control points.`),
+  })
+  .strict();
+export const sessionPaths = z.array(sessionPath).max(MAX_SESSION_PATHS, `A session holds at most ${MAX_SESSION_PATHS} paths.`);
+
 const labelSlice = z.object({ slice: z.number().int().min(0).max(MAX_SLICES), voxels: z.instanceof(Uint8Array) }).strict();
 const labelsId = z.string().min(1).max(128);
 
@@ -76,5 +92,7 @@ export const requestSchemas = {
     }),
   'labels:getVoxels': z.object({ labelsId }).strict(),
   'labels:save': z.object({ labelsId, out: folderPath }).strict(),
+  'paths:load': z.object({ seriesUid }).strict(),
+  'paths:save': z.object({ seriesUid, paths: sessionPaths }).strict(),
   'job:cancel': z.object({ jobId: z.string().min(1).max(128) }).strict(),
 } satisfies { [C in InvokeChannel]: z.ZodType<InvokeRequest<C>> };

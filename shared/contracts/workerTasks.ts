@@ -11,6 +11,9 @@ import type { MapBackReport } from '../reformat/mapBack';
 import type { Interpolation } from '../reformat/reslicePlane';
 import type { StraightenedTransforms } from '../reformat/straightenedFrames';
 import type { WasmVolume } from '../reformat/wasm/wasmVolume';
+import type { ConeBeamGeometry } from '../recon/cArmGeometry';
+import type { ReconGrid } from '../recon/fdk';
+import type { RampWindow } from '../recon/rampFilter';
 import type { Thumbnail } from './ipc';
 
 /** One frame of one file. */
@@ -95,6 +98,39 @@ export interface WorkerTasks {
   'reformat:inverseField': {
     request: { transforms: StraightenedTransforms; reference: { dimensions: [number, number, number]; ijkToLps: number[] } };
     response: InverseDisplacementField;
+  };
+  /**
+   * The unattenuated intensity (I0, LIN runs) or air level (LOG runs) of each of a few
+   * projections of a rotational run, each estimated from its own pixels.
+   */
+  'recon:estimateI0': { request: { views: FrameRef[]; columns: number; rows: number }; response: { i0: number[] } };
+  /**
+   * Decodes projections of a rotational run, turns them into line integrals and applies
+   * the FDK projection filter (weights and ramp, which depend on the view's index `view`
+   * in the geometry), writing each into place `slot` of the shared `out` (slots × rows ×
+   * columns Float32, column fastest). Progress counts views.
+   */
+  'recon:filterViews': {
+    request: {
+      geometry: ConeBeamGeometry;
+      views: (FrameRef & { view: number; slot: number })[];
+      intensity: 'LIN' | 'LOG';
+      /** LIN: unattenuated intensity; LOG: pixel value of air. */
+      i0: number;
+      window: RampWindow;
+      cutoff?: number;
+      out: SharedArrayBuffer;
+    };
+    response: Record<string, never>;
+  };
+  /**
+   * Backprojects every filtered view (shared, as written by recon:filterViews) into
+   * slices [kFirst, kLast) of the shared output volume (grid.dimensions Float32, column
+   * fastest); each task owns its slab, so no two write the same voxel. Progress counts views.
+   */
+  'recon:backproject': {
+    request: { geometry: ConeBeamGeometry; filtered: SharedArrayBuffer; grid: ReconGrid; kFirst: number; kLast: number; out: SharedArrayBuffer };
+    response: Record<string, never>;
   };
 
   // Test-only tasks: the worker refuses them unless started with test tasks enabled.

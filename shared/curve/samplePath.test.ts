@@ -240,6 +240,23 @@ describe('closed curves', () => {
     expect(path.samples.length).toBe(20);
     expect(path.remainder).toBeCloseTo(2, 12);
     expect(maxComponentError(path.samples[5].point, [10, 0, 0])).toBeLessThan(1e-12);
+    // Control points at the corners: 0, 10, 20, 30 mm round the loop (the start is not repeated).
+    path.controlPointArcLengths.forEach((s, i) => expect(s).toBeCloseTo(10 * i, 12));
+    expect(path.controlPointArcLengths).toHaveLength(4);
+  });
+
+  it('an open curve gives each control point its arc length: the sum of the polyline legs before it', () => {
+    const points: Vec3[] = [[0, 0, 0], [3, 4, 0], [3, 4, 12], [0, 0, 12]];
+    const path = samplePath(points, { interpolation: 'linear', step: 1 });
+    const expected = [0, 5, 17, 22];
+    expect(path.controlPointArcLengths).toHaveLength(4);
+    path.controlPointArcLengths.forEach((s, i) => expect(s).toBeCloseTo(expected[i]!, 12));
+    // A smooth curve passes through its control points at those arc lengths.
+    const smooth = samplePath(points, { interpolation: 'catmull-rom', step: 0.01 });
+    smooth.controlPointArcLengths.forEach((s, i) => {
+      const nearest = smooth.samples[Math.min(smooth.samples.length - 1, Math.round(s / 0.01))]!;
+      expect(maxComponentError(nearest.point, points[i]!)).toBeLessThan(0.01);
+    });
   });
 
   it('a non-planar loop reports the twist its frame picks up: the solid angle its tangents enclose', () => {

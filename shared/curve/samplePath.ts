@@ -47,6 +47,11 @@ export interface SampledPath {
    * frame need not close up; a straightened loop shows this as a roll step at its seam.
    */
   closureTwistDeg?: number;
+  /**
+   * Arc length at each distinct control point (consecutive duplicates dropped, see
+   * distinctControlPoints; a closed curve's start not repeated at its end), mm.
+   */
+  controlPointArcLengths: number[];
 }
 
 /** Arc-length tolerance, mm, for counting a sample that lands on the curve's end. */
@@ -86,7 +91,11 @@ export function samplePath(controlPoints: readonly Vec3[], options: SamplePathOp
     return { point: pointAt(segment, location.u), tangent, normal, binormal: binormalOf(tangent, normal), arcLength: arcLengths[i] };
   });
   const remainder = Math.max(0, table.length - arcLengths[arcLengths.length - 1]);
-  return { samples, length: table.length, remainder, ...(closed ? { closureTwistDeg } : {}) };
+  // Each segment starts at a control point; pieces are in order, so the first piece of a segment holds its start.
+  const starts = new Array<number>(segments.length);
+  for (let k = table.pieces.length - 1; k >= 0; k--) starts[table.pieces[k].segment] = table.pieces[k].s0;
+  const controlPointArcLengths = closed ? starts : [...starts, table.length];
+  return { samples, length: table.length, remainder, controlPointArcLengths, ...(closed ? { closureTwistDeg } : {}) };
 }
 
 /** 0, step, 2·step, … up to the end (open) or short of the start again (closed). */

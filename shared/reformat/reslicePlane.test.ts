@@ -47,6 +47,23 @@ describe('reslicePlane', () => {
     expect(inside).toBe(Array.from(mask).filter((x) => x === 1).length);
   });
 
+  it('whole-voxel rows between voxel planes on two or three axes give the point sampler’s values bit for bit (any field)', () => {
+    const [nx, ny, nz] = [20, 16, 12];
+    const voxels = new Int16Array(nx * ny * nz).map((_, n) => ((n * 7919) % 2001) - 1000);
+    const noisy: VoxelGrid = { dimensions: [nx, ny, nz], voxels };
+    // Coronal-like rows (whole steps in i) through j = 5.3 and k = 0.8 + 0.61·r; then also i starting at 2.45.
+    for (const i0 of [0, 2.45]) {
+      const sliceToIjk = [1, 0, 0, i0, 0, 0, 0, 5.3, 0, 0.61, 0, 0.8, 0, 0, 0, 1];
+      const { pixels } = reslicePlane(noisy, { columns: 17, rows: 16, sliceToIjk, interpolation: 'linear', background: NaN });
+      for (let r = 0; r < 16; r++) {
+        for (let c = 0; c < 17; c++) {
+          const expected = Math.fround(sampleVolume(noisy, [i0 + c, 5.3, 0.8 + 0.61 * r], 'linear'));
+          expect(pixels[c + 17 * r], `pixel (${c}, ${r}), i0 ${i0}`).toBe(Number.isNaN(expected) ? NaN : expected);
+        }
+      }
+    }
+  });
+
   it('on a plane through voxel centres, linear returns the voxel values themselves', () => {
     // Columns step −1 in j, rows +2 in i, at slice k = 5: every pixel is a voxel centre.
     const sliceToIjk = [0, 2, 0, 1, -1, 0, 0, 15, 0, 0, 0, 5, 0, 0, 0, 1];

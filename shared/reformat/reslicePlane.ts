@@ -146,8 +146,22 @@ function linearRowInterior(grid: VoxelGrid, i: number, j: number, k: number, di:
   } else if (fy === 0 && fz === 0) {
     for (; o < end; o++, b += stride) out[o] = v[b]! + fx * (v[b + 1]! - v[b]!);
   } else {
-    // Two or more fractional axes: the full blend per column (interior, so never NaN).
-    for (; o < end; o++, i += di, j += dj, k += dk) out[o] = sampleLinear(grid, i, j, k);
+    // Two or more fractional axes (a view through the crosshair between voxel planes): still
+    // constant weights, so sampleLinear's cascade with its lookups hoisted. A zero fraction
+    // reads its own voxel as the neighbour, adding an exact 0: bit-identical to sampleLinear.
+    const sx = fx === 0 ? 0 : 1;
+    const sy = fy === 0 ? 0 : nx;
+    const sz = fz === 0 ? 0 : nxy;
+    for (; o < end; o++, b += stride) {
+      const b1 = b + sy;
+      const c0 = v[b]! + fx * (v[b + sx]! - v[b]!);
+      const c0y = c0 + fy * (v[b1]! + fx * (v[b1 + sx]! - v[b1]!) - c0);
+      const bz = b + sz;
+      const bzy = bz + sy;
+      const c1 = v[bz]! + fx * (v[bz + sx]! - v[bz]!);
+      const c1y = c1 + fy * (v[bzy]! + fx * (v[bzy + sx]! - v[bzy]!) - c1);
+      out[o] = c0y + fz * (c1y - c0y);
+    }
   }
 }
 

@@ -2,7 +2,8 @@
  * The browser half of `npm run bench`: the real renderer in Debian Chromium against the
  * loopback harness, timed from inside the page. Series click → first slice image,
  * slice change (key press → the new image drawn, synchronously, and to the next frame),
- * and 3D rotation frames per second where the 3D view registered its probe.
+ * 3D rotation frames per second where the 3D view registered its probe, and the flythrough
+ * along a given path.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumInstalled, harnessBuilt, launchChromium, startHarness } from '../e2e/harness';
 import { writeVolumePhantom } from '../fixtures/volumePhantom';
+import type { PlaybackRate, StepTimingSummary } from '../../renderer/features/flythrough/flythroughTiming';
 
 export interface ViewerTiming {
   task: string;
@@ -58,7 +60,48 @@ async function sliceChange(page: Page, view: string, presses: number): Promise<{
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const p95 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(0.95 * (xs.length - 1))]!;
 
-export async function measureViewer(volumeFolder: string, label: string): Promise<ViewerTiming[] | string> {
+interface FlythroughFigures {
+  steps: StepTimingSummary;
+  playback: PlaybackRate;
+}
+
+/**
+ * Issue 5's figure: a flythrough along `pathFile` (a contrast lumen), stepped sample by sample
+ * with every linked view following (endoscopic frame, cross-section, CPR cursor, 3-up), then
+ * played for five seconds; timed by the workspace's own probes (flythroughTiming.ts).
+ */
+async function flythrough(page: Page, pathFile: string, label: string): Promise<ViewerTiming[]> {
+  await page.locator('body').click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press('s');
+  await page.getByTestId('import-path-file').setInputFiles(pathFile);
+  await page.getByTestId('path-summary').waitFor();
+  await page.keyboard.press('t');
+  await page.getByTestId('flythrough-workspace').waitFor();
+  await page.getByTestId('fly-lumen-bright').click();
+  await page.getByTestId('endoscopic-surface').waitFor({ timeout: 60_000 });
+  const figures = await page.evaluate(async () => {
+    const perf = window.__lumenPerf!;
+    const steps = await (perf['flythroughSteps'] as (n: number) => Promise<unknown>)(60);
+    const playback = await (perf['flythroughPlayback'] as (s: number) => Promise<unknown>)(5);
+    return { steps, playback };
+  }) as FlythroughFigures;
+  const { mean: m, p95: p } = figures.steps;
+  const surface = figures.steps.surface;
+  return [
+    {
+      task: `${label}: flythrough step, all linked views`,
+      ms: m.frameMs,
+      note: `step → next frame (p95 ${p.frameMs.toFixed(1)}); endoscopic frame ${m.endoscopyMs.toFixed(1)} ms (${Math.round(m.triangles)} triangles, ${figures.steps.quality}), cross-section ${m.crossSectionMs.toFixed(2)}, slice views ${m.sliceViewsMs.toFixed(1)}, 2D panes ${m.panesMs.toFixed(1)}, synchronous step ${m.stepMs.toFixed(1)} ms; once per path: CPR ${figures.steps.cprCutMs.toFixed(1)} ms${surface ? `, wall ${surface.gridMs.toFixed(0)} + ${surface.workerMs.toFixed(0)} ms (${surface.triangles} triangles)` : ''}`,
+    },
+    {
+      task: `${label}: flythrough playback`,
+      ms: 1000 / figures.playback.framesPerSecond,
+      note: `${figures.playback.framesPerSecond.toFixed(1)} endoscopic frames/s, ${figures.playback.linkedUpdatesPerSecond.toFixed(1)} linked updates/s at ${figures.playback.speedMmPerS} mm/s (SwiftShader, no GPU; target 30)`,
+    },
+  ];
+}
+
+export async function measureViewer(volumeFolder: string, label: string, pathFile?: string): Promise<ViewerTiming[] | string> {
   if (!harnessBuilt) return 'needs `npm run build`';
   if (!chromiumInstalled) return 'needs /usr/bin/chromium';
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-bench-viewer-'));
@@ -101,6 +144,7 @@ export async function measureViewer(volumeFolder: string, label: string): Promis
     });
     if (fps !== null) timings.push({ task: `${label}: 3D rotation`, ms: 1000 / fps, note: `${fps.toFixed(1)} frames/s (SwiftShader, no GPU)` });
     else timings.push({ task: `${label}: 3D rotation`, ms: NaN, note: 'no 3D view probe registered' });
+    if (pathFile) timings.push(...(await flythrough(page, pathFile, label)));
   } finally {
     await browser.close();
     await harness.stop();

@@ -4,13 +4,14 @@
  * follow `lumen straighten` (512×512, the volume's finest in-plane spacing, step = spacing).
  */
 import { observer } from 'mobx-react-lite';
-import { useRef, useState, type ChangeEvent } from 'react';
+import { useState } from 'react';
 import type { CurveInterpolation } from '../../../shared/curve/samplePath';
 import { PROJECTION_CHOICES } from '../../../shared/reformat/projectVolume';
 import type { Interpolation } from '../../../shared/reformat/reslicePlane';
 import { useStores } from '../../app/StoreContext';
 import { VIEW_DIRECTIONS, type ReformatStore, type ViewDirectionName } from '../../stores/ReformatStore';
 import { formatBytes } from '../../../shared/formatBytes';
+import { PathEditorPanel } from '../path-editor/PathEditorPanel';
 
 const PROJECTION_NAMES = { mip: 'MIP', minip: 'MinIP', mean: 'Mean', xray: 'X-ray', panoramic: 'Dental panoramic' } as const;
 
@@ -26,66 +27,12 @@ export const ReformatPanel = observer(function ReformatPanel({ reformat }: { ref
 });
 
 const PathSection = observer(function PathSection({ reformat }: { reformat: ReformatStore }) {
-  const { paths, viewer, layout } = useStores();
-  const fileInput = useRef<HTMLInputElement>(null);
-  const onImport = async (e: ChangeEvent<HTMLInputElement>): Promise<void> => {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file) return;
-    try {
-      const count = paths.importMarkups(await file.text());
-      layout.showNotice({ kind: 'info', text: `Imported ${count} path${count === 1 ? '' : 's'} from ${file.name}.` });
-    } catch (err) {
-      layout.showNotice({ kind: 'error', text: `${file.name} cannot be used as a path: ${err instanceof Error ? err.message : String(err)}` });
-    }
-  };
-  const onExport = (): void => {
-    const json = paths.exportActive();
-    if (!json || !paths.active) return;
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-    link.download = `${paths.active.name.replace(/[^\w.-]+/g, '_')}.mrk.json`;
-    link.click();
-    URL.revokeObjectURL(link.href);
-  };
   const plan = reformat.plan;
   const folds = reformat.foldedRuns;
   return (
     <section className="panel-section">
       <h3>Path</h3>
-      <div className="path-list" role="listbox" aria-label="Paths">
-        {paths.paths.map((p) => (
-          <button key={p.id} role="option" aria-selected={p.id === paths.activeId} className={`path-item${p.id === paths.activeId ? ' is-on' : ''}`} data-testid={`path-item-${p.id}`} onClick={() => paths.select(p.id)}>
-            <span className="swatch" style={{ background: p.colour }} />
-            {p.name}
-            <span className="muted"> · {p.points.length} pts</span>
-          </button>
-        ))}
-        {paths.paths.length === 0 && <div className="muted">No path yet.</div>}
-      </div>
-      <div className="button-row">
-        <button className={`btn btn-tool${viewer.tool === 'path' ? ' is-on' : ''}`} data-testid="path-tool" title="Click in the slice views to add points (A)" onClick={() => viewer.setTool(viewer.tool === 'path' ? 'crosshair' : 'path')}>
-          Add points<kbd>A</kbd>
-        </button>
-        <button className="btn btn-tool" data-testid="new-path" onClick={() => paths.newPath()}>
-          New
-        </button>
-        <button className="btn btn-tool" data-testid="undo-point" title="Remove the last point (Ctrl+Z)" disabled={!paths.active?.points.length} onClick={paths.removeLastPoint}>
-          Undo point
-        </button>
-      </div>
-      <div className="button-row">
-        <button className="btn btn-tool" data-testid="import-path" onClick={() => fileInput.current?.click()}>
-          Import .mrk.json…
-        </button>
-        <input ref={fileInput} type="file" accept=".json,.mrk.json,application/json" hidden data-testid="import-path-file" onChange={(e) => void onImport(e)} />
-        <button className="btn btn-tool" data-testid="export-path" disabled={!paths.active} onClick={onExport}>
-          Save .mrk.json
-        </button>
-        <label className="check">
-          <input type="checkbox" checked={paths.active?.closed ?? false} disabled={!paths.active} onChange={(e) => paths.setClosed(e.target.checked)} /> closed
-        </label>
-      </div>
+      <PathEditorPanel />
       {plan && (
         <div className="muted" data-testid="path-summary">
           {plan.sampled.length.toFixed(1)} mm · {plan.sliceToWorld.length} slices

@@ -56,6 +56,23 @@ export const SHORTCUT_GROUPS: { title: string; shortcuts: Shortcut[] }[] = [
     ],
   },
   {
+    title: 'Flythrough (T opens and closes it)',
+    shortcuts: [
+      { keys: ['T'], action: 'Flythrough along the active path, or back to the slice views' },
+      { keys: ['Space'], action: 'Play / pause' },
+      { keys: ['→', '←'], action: 'One path sample forward / back (↑ ↓ and the wheel too)' },
+      { keys: ['PgUp', 'PgDn'], action: 'Ten samples forward / back' },
+      { keys: ['Home', 'End'], action: 'Start / end of the path' },
+      { keys: ['+', '−'], action: 'Faster / slower' },
+      { keys: ['L'], action: 'Loop on / off' },
+      { keys: ['[', ']'], action: 'Narrower / wider view angle (5°)' },
+      { keys: [',', '.'], action: 'Roll the view by 15°' },
+      { keys: ['K'], action: 'Roll keyframe: pin the current roll here' },
+      { keys: ['N'], action: 'Jump to the next control point' },
+      { keys: ['Esc'], action: 'Close the flythrough' },
+    ],
+  },
+  {
     title: 'Frame viewer (projections, cine, images)',
     shortcuts: [
       { keys: ['Space'], action: 'Play / pause' },

@@ -7,7 +7,7 @@ import { observer } from 'mobx-react-lite';
 import { cross, dot, type Vec3 } from '../../../shared/math/vec3';
 import type { PathStore, VolumePath } from '../../stores/PathStore';
 import type { SliceViewState } from '../../stores/SliceViewState';
-import { pathCurve } from '../../viewers/slice/pathCurve';
+import { onViewPlane, pathCurve } from '../../viewers/slice/pathCurve';
 import { rulerLengthMm, type Ruler, type ViewerStore } from '../../stores/ViewerStore';
 import { directionLetters, niceLengthMm, SLICE_ORIENTATIONS, VIEW_BASES, type SliceOrientation } from '../../viewers/slice/sliceGeometry';
 import { formatMm, ORIENTATION_COLOURS, ORIENTATION_NAMES } from './viewLabels';
@@ -32,7 +32,7 @@ export const SliceOverlay = observer(function SliceOverlay({ view, viewer, paths
           <RulerGlyph key={r.id} view={view} ruler={r} />
         ))}
         {paths.paths.map((p) => (
-          <PathGlyph key={p.id} view={view} path={p} active={p.id === paths.activeId} />
+          <PathGlyph key={p.id} view={view} path={p} active={p.id === paths.activeId} selected={p.id === paths.activeId ? paths.selectedPoint : null} />
         ))}
       </svg>
       <div className="orient orient-left" data-testid="orient-left">{labels.left}</div>
@@ -112,30 +112,50 @@ const RulerGlyph = observer(function RulerGlyph({ view, ruler }: { view: SliceVi
 
 /**
  * A path projected onto the view: the whole curve faint, the part within a slice step of this
- * plane bright; control points filled when on this plane, hollow when projected from elsewhere.
+ * plane bright; control points filled when on this plane (the ones a press can take), hollow
+ * when projected from elsewhere; the selected point of the active path ringed. Each point
+ * carries its index and LPS position, so tests and tools can read where it is drawn.
  */
-const PathGlyph = observer(function PathGlyph({ view, path, active }: { view: SliceViewState; path: VolumePath; active: boolean }) {
+const PathGlyph = observer(function PathGlyph({ view, path, active, selected }: { view: SliceViewState; path: VolumePath; active: boolean; selected: number | null }) {
   const curve = pathCurve(path);
-  const near = view.step / 2 + 0.5;
   const screen = curve.map((p) => view.toScreen(p));
   const all = screen.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
+  const near = curve.map((p) => onViewPlane(view, p));
   const close: string[] = [];
   for (let n = 1; n < curve.length; n++) {
-    if (Math.abs(view.distanceFromPlane(curve[n - 1]!)) < near && Math.abs(view.distanceFromPlane(curve[n]!)) < near) {
-      close.push(`M${screen[n - 1]![0].toFixed(1)},${screen[n - 1]![1].toFixed(1)}L${screen[n]![0].toFixed(1)},${screen[n]![1].toFixed(1)}`);
-    }
+    if (near[n - 1] && near[n]) close.push(`M${screen[n - 1]![0].toFixed(1)},${screen[n - 1]![1].toFixed(1)}L${screen[n]![0].toFixed(1)},${screen[n]![1].toFixed(1)}`);
   }
   return (
-    <g className="path-glyph" data-testid={`path-${path.id}`} stroke={path.colour} fill="none">
-      <polyline points={all} strokeWidth={active ? 1.5 : 1} opacity={0.45} strokeDasharray="4 3" />
+    <g className="path-glyph" data-testid={`path-${path.id}`} data-locked={path.locked || undefined} stroke={path.colour} fill="none">
+      {/* Thin and faint where projected from elsewhere (solid: dashes cost a software rasteriser several ms a frame). */}
+      <polyline points={all} strokeWidth={active ? 1.5 : 1} opacity={0.35} />
       {close.length > 0 && <path d={close.join('')} strokeWidth={2.5} />}
       {path.points.map((p, n) => {
         const [x, y] = view.toScreen(p);
-        const onPlane = Math.abs(view.distanceFromPlane(p)) < near;
-        return <circle key={n} data-testid="path-point" cx={x} cy={y} r={active ? 4 : 3} fill={onPlane ? path.colour : 'none'} strokeWidth={1.5} />;
+        const onPlane = onViewPlane(view, p);
+        return (
+          <circle
+            key={n}
+            data-testid="path-point"
+            data-index={n}
+            data-lps={p.join(',')}
+            data-on-plane={onPlane || undefined}
+            cx={x}
+            cy={y}
+            r={active ? 4 : 3}
+            fill={onPlane ? path.colour : 'none'}
+            strokeWidth={1.5}
+          />
+        );
       })}
+      {selected !== null && path.points[selected] && <SelectedPoint view={view} p={path.points[selected]} index={selected} />}
     </g>
   );
+});
+
+const SelectedPoint = observer(function SelectedPoint({ view, p, index }: { view: SliceViewState; p: Vec3; index: number }) {
+  const [x, y] = view.toScreen(p);
+  return <circle data-testid="path-point-selected" data-index={index} cx={x} cy={y} r={7} stroke="#ffffff" strokeWidth={1.5} fill="none" strokeDasharray={onViewPlane(view, p) ? undefined : '2 2'} />;
 });
 
 const ScaleBar = observer(function ScaleBar({ view }: { view: SliceViewState }) {

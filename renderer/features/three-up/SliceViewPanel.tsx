@@ -2,9 +2,14 @@
  * One slice view: the canvas (drawn by SliceViewport through reactions), its overlay,
  * and the mouse: left button = the active tool, middle = pan, right = window/level,
  * wheel = scroll slices (Ctrl+wheel zooms), double click = maximise.
+ *
+ * The path tool: a press on a control point of the active path drawn on this plane takes it
+ * (select, and drag it within the plane); Alt+press inserts a point on the nearest span of
+ * the curve; any other press adds a point at the end. A press and its drag are one undo step.
  */
 import { observer } from 'mobx-react-lite';
-import { useEffect, useRef, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { add, addScaled, sub, type Vec3 } from '../../../shared/math/vec3';
 import type { SliceViewState } from '../../stores/SliceViewState';
 import type { ToolId, ViewerStore } from '../../stores/ViewerStore';
 import type { RendererVolume } from '../../viewers/RendererVolume';
@@ -13,6 +18,8 @@ import { SliceViewport } from '../../viewers/slice/SliceViewport';
 import { useStores } from '../../app/StoreContext';
 import { SliceOverlay } from './SliceOverlay';
 import { pointerIn, wheelSteps } from '../../viewers/wheelSteps';
+import { hitControlPoint, nearestOnCurve } from '../../viewers/slice/pathCurve';
+import { usePathKeys } from '../path-editor/usePathKeys';
 
 /** Window/level change per dragged pixel, as a fraction of the current width. */
 const WINDOW_DRAG_RATE = 1 / 256;
@@ -23,6 +30,8 @@ interface Drag {
   y: number;
   startX: number;
   startY: number;
+  /** Path tool: the control point dragged, where it was, and the plane point first pressed. */
+  point?: { index: number; from: Vec3; grab: Vec3 };
 }
 
 export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, volume }: { view: SliceViewState; viewer: ViewerStore; volume: RendererVolume }) {
@@ -31,7 +40,9 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
   const drag = useRef<Drag | null>(null);
   const wheel = useRef(0);
   const orientation = view.orientation;
-  const { paths } = useStores();
+  const { paths, layout } = useStores();
+  const [overPoint, setOverPoint] = useState(false);
+  usePathKeys();
 
   useEffect(() => {
     const viewport = new SliceViewport(canvasRef.current!, view, viewer, volume);
@@ -77,14 +88,42 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
     drag.current = { tool, x, y, startX: x, startY: y };
     if (tool === 'crosshair') viewer.setCrosshair(view.toWorld(x, y));
     if (tool === 'ruler') viewer.beginRuler(orientation, view.toWorld(x, y));
-    if (tool === 'path') paths.addPoint(view.toWorld(x, y));
+    if (tool === 'path') drag.current.point = pressPath(x, y, e.altKey) ?? undefined;
+  };
+
+  /** The path tool's press: take a point, insert one, or add one; returns the point to drag. */
+  const pressPath = (x: number, y: number, insert: boolean): Drag['point'] | null => {
+    const path = paths.active;
+    const grab = view.toWorld(x, y);
+    const hit = path && !insert ? hitControlPoint(view, path, x, y) : null;
+    if (path && hit !== null) {
+      paths.selectPoint(hit);
+      if (path.locked) return null;
+      paths.beginGesture();
+      return { index: hit, from: path.points[hit]!, grab };
+    }
+    if (path?.locked) {
+      layout.showNotice({ kind: 'info', text: `“${path.name}” is locked: unlock it in the path list to edit it.` });
+      return null;
+    }
+    paths.beginGesture();
+    const nearest = insert && path ? nearestOnCurve(view, path, x, y) : null;
+    // An inserted point goes where it was clicked, at the depth the curve has there.
+    const added = nearest ? addScaled(grab, view.basis.normal, view.distanceFromPlane(nearest.point)) : grab;
+    if (nearest) paths.insertPoint(nearest.insertAt, added);
+    else paths.addPoint(added);
+    return paths.selectedPoint === null ? null : { index: paths.selectedPoint, from: added, grab };
   };
 
   const onPointerMove = (e: ReactPointerEvent<HTMLDivElement>): void => {
     const [x, y] = local(e);
     viewer.setProbe(orientation, view.toWorld(x, y));
     const d = drag.current;
-    if (!d) return;
+    if (!d) {
+      const over = viewer.tool === 'path' && paths.active !== null && hitControlPoint(view, paths.active, x, y) !== null;
+      if (over !== overPoint) setOverPoint(over);
+      return;
+    }
     const dx = x - d.x;
     const dy = y - d.y;
     d.x = x;
@@ -99,6 +138,10 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
       case 'pan':
         view.panBy(dx, dy);
         break;
+      case 'path':
+        // Within the plane: the point keeps its depth and its offset from where it was grabbed.
+        if (d.point) paths.movePoint(d.point.index, add(d.point.from, sub(view.toWorld(x, y), d.point.grab)));
+        break;
       case 'zoom':
         view.zoomAt(Math.exp(-dy * 0.01), d.startX, d.startY);
         break;
@@ -112,6 +155,7 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
 
   const onPointerUp = (): void => {
     if (drag.current?.tool === 'ruler') viewer.endRuler();
+    if (drag.current?.tool === 'path') paths.endGesture();
     drag.current = null;
   };
 
@@ -119,6 +163,7 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
     <div
       ref={hostRef}
       className={`slice-view tool-${viewer.tool}${viewer.activeView === orientation ? ' is-active' : ''}`}
+      style={overPoint && viewer.tool === 'path' ? { cursor: 'move' } : undefined}
       data-testid={`view-${orientation}`}
       data-view={orientation}
       onPointerDown={onPointerDown}

@@ -1,5 +1,6 @@
 /** Tools, window/level presets and view actions above the 3-up grid, each with its key. */
 import { observer } from 'mobx-react-lite';
+import type { FlythroughStore } from '../../stores/FlythroughStore';
 import type { ReformatStore } from '../../stores/ReformatStore';
 import type { ToolId, ViewerStore } from '../../stores/ViewerStore';
 import { WINDOW_PRESETS } from '../../stores/windowPresets';
@@ -13,7 +14,7 @@ export const TOOLS: { id: ToolId; label: string; key: string; hint: string }[] =
   { id: 'path', label: 'Path', key: 'A', hint: 'Click to add a control point to the active path (Ctrl+Z removes the last one)' },
 ];
 
-export const ViewerToolbar = observer(function ViewerToolbar({ viewer, reformat }: { viewer: ViewerStore; reformat: ReformatStore }) {
+export const ViewerToolbar = observer(function ViewerToolbar({ viewer, reformat, flythrough }: { viewer: ViewerStore; reformat: ReformatStore; flythrough: FlythroughStore }) {
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
       <div className="tool-group" role="radiogroup" aria-label="Mouse tool">
@@ -55,6 +56,16 @@ export const ViewerToolbar = observer(function ViewerToolbar({ viewer, reformat 
         >
           {reformat.open ? 'Slice views' : 'Reformat'}
           <kbd>S</kbd>
+        </button>
+        <button
+          className={`btn btn-tool${flythrough.open ? ' is-on' : ''}`}
+          data-testid="toggle-flythrough"
+          aria-pressed={flythrough.open}
+          title="Fly through the active path: the endoscopic view with the cross-section, the straightened view and the slice views following, or back to the slice views (T)"
+          onClick={flythrough.toggleOpen}
+        >
+          {flythrough.open ? 'Slice views' : 'Flythrough'}
+          <kbd>T</kbd>
         </button>
         <button className="btn btn-tool" data-testid="reset-views" title="Reset crosshair, zoom, pan and window (R)" onClick={viewer.resetViews}>
           Reset<kbd>R</kbd>

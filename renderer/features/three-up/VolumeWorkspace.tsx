@@ -1,11 +1,14 @@
 /**
  * The selected volume series: loading progress with Cancel, a clear message when it
- * cannot be shown (too large, undecodable), or the toolbar and the 3-up grid.
+ * cannot be shown (too large, undecodable), or the toolbar and the 3-up grid, or in its
+ * place the Reformat workspace or the flythrough (one at a time).
  */
+import { reaction } from 'mobx';
 import { observer } from 'mobx-react-lite';
 import { useEffect } from 'react';
 import { registerPerfProbe } from '../../viewers/perfProbe';
 import { useStores } from '../../app/StoreContext';
+import { FlythroughWorkspace } from '../flythrough/FlythroughWorkspace';
 import { ReformatWorkspace } from '../reformat/ReformatWorkspace';
 import { View3DPanel } from '../view3d/View3DPanel';
 import { ThreeUpLayout } from './ThreeUpLayout';
@@ -18,6 +21,16 @@ export const VolumeWorkspace = observer(function VolumeWorkspace() {
   const { volumes, viewer } = store;
   useViewerKeys(store);
   useEffect(() => registerPerfProbe('volumeTimings', () => volumes.timings), [volumes]);
+  useEffect(() => {
+    // The Reformat workspace and the flythrough take the same place: opening one, from any
+    // button or key, closes the other.
+    const { reformat, flythrough } = store;
+    const disposers = [
+      reaction(() => reformat.open, (open) => open && flythrough.setOpen(false)),
+      reaction(() => flythrough.open, (open) => open && reformat.setOpen(false)),
+    ];
+    return () => disposers.forEach((d) => d());
+  }, [store]);
   const volume = viewer.volume;
   if (volumes.status === 'loading' || (volumes.status === 'ready' && !volume)) {
     const { done, total, stage } = volumes.progress;
@@ -57,8 +70,10 @@ export const VolumeWorkspace = observer(function VolumeWorkspace() {
   if (!volume) return null;
   return (
     <section className="volume-workspace" data-testid="volume-workspace">
-      <ViewerToolbar viewer={viewer} reformat={store.reformat} />
-      {store.reformat.open ? (
+      <ViewerToolbar viewer={viewer} reformat={store.reformat} flythrough={store.flythrough} />
+      {store.flythrough.open ? (
+        <FlythroughWorkspace flythrough={store.flythrough} reformat={store.reformat} viewer={viewer} volume={volume} />
+      ) : store.reformat.open ? (
         <ReformatWorkspace reformat={store.reformat} viewer={viewer} volume={volume} />
       ) : (
         <ThreeUpLayout viewer={viewer} volume={volume} view3d={<View3DPanel key={volume.seriesUid} volume={volume} store={store.view3d} />} />

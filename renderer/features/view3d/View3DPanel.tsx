@@ -1,15 +1,20 @@
 /**
  * The 3D pane of the workstation grid: mounts VolumeRenderer3D in a div that fills
- * its cell, pushes the store's preset / mode / iso value into it with reactions, and
- * overlays the controls, the surface status and the orientation letters.
+ * its cell, pushes the store's preset / mode / iso value and the paths into it with
+ * reactions, places a path point where a click with the path tool lands on the volume,
+ * and overlays the controls, the surface status and the orientation letters.
  */
 import { reaction } from 'mobx';
 import { observer } from 'mobx-react-lite';
 import { useEffect, useRef, useState } from 'react';
+import { useStores } from '../../app/StoreContext';
+import type { VolumePath } from '../../stores/PathStore';
 import type { View3DStore } from '../../stores/View3DStore';
 import type { RendererVolume } from '../../viewers/RendererVolume';
 import { registerPerfProbe } from '../../viewers/perfProbe';
-import { VolumeRenderer3D, type RenderQuality, type SurfaceEvent } from '../../viewers/volume3d/VolumeRenderer3D';
+import { pathCurve } from '../../viewers/slice/pathCurve';
+import { rgbFromHex, type PathTube } from '../../viewers/volume3d/pathTubes';
+import { VolumeRenderer3D, type RenderQuality, type SurfaceEvent, type VolumePick } from '../../viewers/volume3d/VolumeRenderer3D';
 import { autoWindow, isPresetId, PRESET_IDS, PRESET_LABELS } from '../../viewers/volume3d/volumePresets';
 import './view3d.css';
 
@@ -40,6 +45,20 @@ function surfaceEventToStore(store: View3DStore, event: SurfaceEvent): void {
   }
 }
 
+/** How long "No surface under the cursor" stays up. */
+const PICK_NOTICE_MS = 2500;
+
+/** The paths as the 3D view draws them: the slice views' curve (one spline for every view). */
+function tubesOf(paths: readonly VolumePath[], activeId: number | null): PathTube[] {
+  return paths.map((path) => ({ curve: pathCurve(path), controlPoints: path.points, colour: rgbFromHex(path.colour), active: path.id === activeId }));
+}
+
+/** The last pick for tests and scripts: "x,y,z" in LPS mm, "none" for a miss. */
+function formatPick(pick: VolumePick | null): string | undefined {
+  if (!pick) return undefined;
+  return pick.point ? pick.point.map((c) => c.toFixed(3)).join(',') : 'none';
+}
+
 function formatTriangles(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${Math.round(n / 1e3)}k` : String(n);
 }
@@ -48,6 +67,7 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
   // A callback ref in state so the renderer follows the host element's lifetime.
   const [host, setHost] = useState<HTMLDivElement | null>(null);
   const rendererRef = useRef<VolumeRenderer3D | null>(null);
+  const { paths, viewer } = useStores();
 
   useEffect(() => {
     if (!host) return;
@@ -55,6 +75,10 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
       onSurface: (event) => surfaceEventToStore(store, event),
       onOrientation: (letters) => store.setOrientation(letters),
       onGraphicsError: (message) => store.setGraphicsError(message),
+      onPick: (pick) => {
+        store.setPick(pick);
+        if (pick.point) paths.addPoint(pick.point);
+      },
     }, { quality });
     rendererRef.current = renderer;
     store.setGraphicsError(null);
@@ -64,6 +88,8 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
       reaction(() => store.presetId, (id) => renderer.setPreset(id), { fireImmediately: true }),
       reaction(() => store.isoValue, (value) => renderer.setIsoValue(value), { fireImmediately: true }),
       reaction(() => store.mode, (mode) => renderer.setMode(mode), { fireImmediately: true }),
+      reaction(() => tubesOf(paths.paths, paths.activeId), (tubes) => renderer.setPaths(tubes), { fireImmediately: true }),
+      reaction(() => viewer.tool === 'path', (placing) => renderer.setPicking(placing), { fireImmediately: true }),
     ];
     const resizeObserver = new ResizeObserver(() => renderer.resize());
     resizeObserver.observe(host);
@@ -82,7 +108,14 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
       renderer.dispose();
       store.setStatus('idle');
     };
-  }, [host, store, quality]);
+  }, [host, store, quality, paths, viewer]);
+
+  const { lastPick, pickNotice } = store;
+  useEffect(() => {
+    if (!pickNotice) return;
+    const timer = setTimeout(() => store.dismissPickNotice(), PICK_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [lastPick, pickNotice, store]);
 
   useEffect(() => {
     // Let the slice views paint first: uploading the volume texture (and, on a software GPU, the
@@ -104,10 +137,16 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
   const [isoLow, isoHigh] = store.isoRange;
   const surface = store.surface;
   const { orientation } = store;
+  const placing = viewer.tool === 'path';
 
   return (
-    <div className="view3d" data-testid="view3d">
-      <div className="view3d-canvas-host" data-testid="view3d-canvas-host" ref={setHost} aria-label="3D view: drag to rotate, right-drag or Ctrl-drag to zoom, Shift-drag to pan, R to reset" />
+    <div className={placing ? 'view3d is-placing' : 'view3d'} data-testid="view3d" data-pick={formatPick(lastPick)} data-pick-ms={lastPick?.ms.toFixed(2)}>
+      <div
+        className="view3d-canvas-host"
+        data-testid="view3d-canvas-host"
+        ref={setHost}
+        aria-label={`3D view: ${placing ? 'click to place a path point, ' : ''}drag to rotate, right-drag or Ctrl-drag to zoom, Shift-drag to pan, R to reset`}
+      />
       {store.graphicsError ? (
         <div className="view3d-message is-error" data-testid="view3d-message" role="alert">
           {store.graphicsError}
@@ -179,6 +218,11 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
               {store.errorText}
             </div>
           ) : null}
+          {pickNotice && (
+            <div className="view3d-notice" data-testid="view3d-pick-notice" role="status">
+              {pickNotice}
+            </div>
+          )}
           {store.mode === 'volume' && store.renderQuality === 'software' && (
             <div className="view3d-info" data-testid="view3d-quality" title="No hardware GPU: fewer rays, no shading">
               Software GPU · reduced quality

@@ -1,6 +1,7 @@
 /**
  * The 3D view: GPU ray-cast volume rendering or a marching-cubes isosurface of one
- * RendererVolume, in LPS mm, with a trackball camera. Plain TypeScript around vtk.js:
+ * RendererVolume, in LPS mm, with a trackball camera, the paths drawn as tubes through it,
+ * and clicks picked onto what is visible under the cursor. Plain TypeScript around vtk.js:
  * React and MobX drive it through the setters and hear back through the listeners,
  * and no vtk object ever leaves this class.
  */
@@ -19,14 +20,17 @@ import vtkRenderWindowInteractor from '@kitware/vtk.js/Rendering/Core/RenderWind
 import vtkVolume from '@kitware/vtk.js/Rendering/Core/Volume';
 import vtkVolumeMapper from '@kitware/vtk.js/Rendering/Core/VolumeMapper';
 import vtkOpenGLRenderWindow from '@kitware/vtk.js/Rendering/OpenGL/RenderWindow';
-import type { Vec3 } from '../../../shared/math/vec3';
+import { distance, normalize, sub, type Vec3 } from '../../../shared/math/vec3';
 import type { RendererVolume } from '../RendererVolume';
 import { IsosurfaceCancelledError, IsosurfaceComputer, type IsosurfaceResult, type WorkerFactory } from './IsosurfaceComputer';
 import type { IsosurfaceStats } from './isosurfaceProtocol';
 import { newLumenTrackballStyle } from '../vtk/lumenTrackballStyle';
+import { openViewContext } from '../vtk/webglContext';
 import { edgeLetters, type EdgeLetters } from './orientationLetters';
+import { pathMesh, pathTubeSizes, type PathTube } from './pathTubes';
+import { pickVolume, type PickRay, type PickVisibility } from './pickVolume';
 import { toVtkImageData } from './toVtkImageData';
-import { autoWindow, resolvePreset, type PresetId, type VolumePreset } from './volumePresets';
+import { autoWindow, opacityAt, resolvePreset, type PresetId, type VolumePreset } from './volumePresets';
 
 export type View3DRenderMode = 'volume' | 'isosurface';
 
@@ -36,12 +40,21 @@ export type SurfaceEvent =
   | { kind: 'cancelled' }
   | { kind: 'error'; message: string };
 
+/** A click picked onto the view: the first visible point under the cursor (LPS mm), or null over empty space. */
+export interface VolumePick {
+  point: Vec3 | null;
+  /** Time the ray march took. */
+  ms: number;
+}
+
 export interface VolumeRenderer3DListeners {
   onSurface?(event: SurfaceEvent): void;
   /** Patient letters at the screen edges, after every camera change. */
   onOrientation?(letters: EdgeLetters): void;
   /** A message when the view cannot draw (no WebGL2, context lost); null once it can again. */
   onGraphicsError?(message: string | null): void;
+  /** A click (not a drag) while picking is on. */
+  onPick?(pick: VolumePick): void;
 }
 
 export interface VolumeRenderer3DOptions {
@@ -80,7 +93,8 @@ export function isSoftwareRenderer(rendererName: string): boolean {
   return /swiftshader|llvmpipe|softpipe|software|basic render driver/i.test(rendererName);
 }
 
-function rendererName(gl: WebGL2RenderingContext): string {
+/** The GPU's name (unmasked where the browser allows), for isSoftwareRenderer. */
+export function rendererName(gl: WebGL2RenderingContext): string {
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
 }
@@ -95,8 +109,9 @@ const CONTEXT_LOST = 'The 3D view lost its graphics context (GPU reset or too ma
 
 /** One azimuth step per frame: 60 frames turn the camera once around, back to where it was. */
 const FPS_STEP_DEGREES = 6;
+/** A press that moves less than this before release is a click; more is a trackball drag. */
+const CLICK_SLOP_PX = 3;
 
-type ViewEventMap = HTMLElementEventMap & { webglcontextlost: WebGLContextEvent; webglcontextrestored: WebGLContextEvent };
 
 export class VolumeRenderer3D {
   /** False when no WebGL2 context could be created; every call is then a no-op. */
@@ -118,6 +133,11 @@ export class VolumeRenderer3D {
   private surfaceMapper: vtkMapper | null = null;
   /** Iso value of the surface on screen, null when none. */
   private surfaceIso: number | null = null;
+  /** Every path's tube and control points as one actor, made on the first path. */
+  private pathActor: vtkActor | null = null;
+  private pathTubes: readonly PathTube[] = [];
+  /** Clicks are picked (and reported) only while on: the path tool is active. */
+  private picking = false;
 
   private presetId: PresetId = 'ct-bone';
   private mode: View3DRenderMode = 'volume';
@@ -138,27 +158,19 @@ export class VolumeRenderer3D {
     this.renderWindow.addRenderer(this.renderer);
     this.renderWindow.addView(this.glWindow);
     this.glWindow.setContainer(container);
-    const canvas = this.glWindow.getCanvas() as HTMLCanvasElement;
-    // Ask for the context vtk.js will ask for (same options, so the same context comes
-    // back to it): vtk.js throws deep inside its first render without one.
-    this.gl = typeof WebGL2RenderingContext === 'undefined' ? null : canvas.getContext('webgl2', { preserveDrawingBuffer: false, depth: true, alpha: true, powerPreference: 'high-performance' });
+    const context = openViewContext(this.glWindow.getCanvas() as HTMLCanvasElement, options.quality ?? 'auto', { noWebGl2: NO_WEBGL2, contextLost: CONTEXT_LOST }, {
+      onGraphicsError: (message) => this.listeners.onGraphicsError?.(message),
+      onLost: () => (this.contextLost = true),
+      onRestored: () => {
+        this.contextLost = false;
+        this.render();
+      },
+    });
+    this.cleanups.push(context.dispose);
+    this.gl = context.gl;
     this.supported = this.gl !== null;
-    const requested = options.quality ?? 'auto';
-    this.quality = requested !== 'auto' ? requested : this.gl && isSoftwareRenderer(rendererName(this.gl)) ? 'software' : 'full';
-    if (!this.supported) {
-      queueMicrotask(() => this.listeners.onGraphicsError?.(NO_WEBGL2));
-      return;
-    }
-    this.listen(canvas, 'webglcontextlost', (event) => {
-      event.preventDefault(); // lets the browser restore it
-      this.contextLost = true;
-      this.listeners.onGraphicsError?.(CONTEXT_LOST);
-    });
-    this.listen(canvas, 'webglcontextrestored', () => {
-      this.contextLost = false;
-      this.listeners.onGraphicsError?.(null);
-      this.render();
-    });
+    this.quality = context.quality;
+    if (!this.supported) return;
     this.setUpInteraction();
     const camera = this.renderer.getActiveCamera();
     const subscription = camera.onModified(() => this.listeners.onOrientation?.(this.orientation()));
@@ -207,8 +219,21 @@ export class VolumeRenderer3D {
       this.renderer.addVolume(actor);
     }
     this.updateVisibility();
+    this.updatePathMesh();
     this.resetCamera();
     if (this.mode === 'isosurface') this.requestSurface(0);
+  }
+
+  /** The paths to draw: tubes along their curves, spheres on their control points. */
+  setPaths(tubes: readonly PathTube[]): void {
+    this.pathTubes = tubes;
+    this.updatePathMesh();
+    this.render();
+  }
+
+  /** Whether clicks are picked onto the volume and reported through onPick. */
+  setPicking(enabled: boolean): void {
+    this.picking = enabled;
   }
 
   setPreset(id: PresetId): void {
@@ -304,6 +329,7 @@ export class VolumeRenderer3D {
     this.cancelSurface(false);
     this.computer.dispose();
     this.removeVolumeProps();
+    this.removePathActor();
     this.cleanups.splice(0).forEach((cleanup) => cleanup());
     if (this.interactor) {
       this.interactor.unbindEvents();
@@ -329,6 +355,20 @@ export class VolumeRenderer3D {
     interactor.setInteractorStyle(newLumenTrackballStyle());
     this.interactor = interactor;
 
+    // A click places a point, a drag turns the camera: told apart by how far the pointer moved.
+    let pressed: { x: number; y: number } | null = null;
+    this.listen(this.container, 'pointerdown', (event) => {
+      const plain = event.button === 0 && event.isPrimary && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey;
+      pressed = plain ? { x: event.clientX, y: event.clientY } : null;
+    });
+    this.listen(this.container, 'pointerup', (event) => {
+      const start = pressed;
+      pressed = null;
+      if (!start || !this.picking || !this.volume || Math.hypot(event.clientX - start.x, event.clientY - start.y) >= CLICK_SLOP_PX) return;
+      this.listeners.onPick?.(this.pickAt(event.clientX, event.clientY));
+    });
+    this.listen(this.container, 'pointercancel', () => (pressed = null));
+
     // Keep the 3D view's gestures to itself: the grid and global shortcuts sit above it.
     const stop = (event: Event): void => event.stopPropagation();
     for (const type of ['pointerdown', 'pointerup', 'pointermove', 'click', 'dblclick', 'contextmenu'] as const) this.listen(this.container, type, stop);
@@ -350,7 +390,37 @@ export class VolumeRenderer3D {
     });
   }
 
-  private listen<K extends keyof ViewEventMap>(target: HTMLElement, type: K, handler: (event: ViewEventMap[K]) => void, options?: AddEventListenerOptions): void {
+  /** The first visible point under a client-pixel position, by what the view shows now. */
+  private pickAt(clientX: number, clientY: number): VolumePick {
+    const started = performance.now();
+    const volume = this.volume;
+    const ray = this.rayAt(clientX, clientY);
+    const point = volume && ray ? pickVolume(volume, ray, this.visibility()) : null;
+    return { point, ms: performance.now() - started };
+  }
+
+  /** The camera ray through a client-pixel position: from the near to the far clipping plane, LPS. */
+  private rayAt(clientX: number, clientY: number): PickRay | null {
+    const rect = this.container.getBoundingClientRect();
+    const [width, height] = this.glWindow.getSize();
+    if (!(rect.width > 0 && rect.height > 0 && width > 0 && height > 0)) return null;
+    // Normalised display coordinates run from the bottom-left corner; the canvas fills the container.
+    const x = (clientX - rect.left) / rect.width;
+    const y = 1 - (clientY - rect.top) / rect.height;
+    const near = this.renderer.normalizedDisplayToWorld(x, y, 0, width / height) as Vec3;
+    const far = this.renderer.normalizedDisplayToWorld(x, y, 1, width / height) as Vec3;
+    if (!(distance(near, far) > 0)) return null;
+    return { origin: [near[0], near[1], near[2]], direction: normalize(sub(far, near)) };
+  }
+
+  /** What counts as visible: the surface on screen in isosurface mode, else the preset's opacity. */
+  private visibility(): PickVisibility {
+    if (this.surfaceIso !== null && this.surfaceActor?.getVisibility()) return { kind: 'iso', isoValue: this.surfaceIso };
+    const preset = this.preset();
+    return { kind: 'opacity', opacityAt: (value) => opacityAt(preset, value) };
+  }
+
+  private listen<K extends keyof HTMLElementEventMap>(target: HTMLElement, type: K, handler: (event: HTMLElementEventMap[K]) => void, options?: AddEventListenerOptions): void {
     const listener = handler as EventListener;
     target.addEventListener(type, listener, options);
     this.cleanups.push(() => target.removeEventListener(type, listener, options));
@@ -455,6 +525,54 @@ export class VolumeRenderer3D {
     this.surfaceActor = null;
     this.surfaceMapper = null;
     this.surfaceIso = null;
+  }
+
+  /** Rebuilds the one mesh of every path, sized to the volume on screen. */
+  private updatePathMesh(): void {
+    if (!this.supported || this.disposed) return;
+    const bounds = this.image?.getBounds();
+    const diagonal = bounds ? Math.hypot(bounds[1] - bounds[0], bounds[3] - bounds[2], bounds[5] - bounds[4]) : 200;
+    const mesh = pathMesh(this.pathTubes, pathTubeSizes(diagonal));
+    if (mesh.points.length === 0) {
+      this.pathActor?.setVisibility(false);
+      return;
+    }
+    const actor = this.pathActor ?? this.createPathActor();
+    const poly = actor.getMapper()!.getInputData() as vtkPolyData;
+    poly.getPoints().setData(mesh.points, 3);
+    poly.getPolys().setData(mesh.polys);
+    poly.getPointData().setNormals(vtkDataArray.newInstance({ name: 'Normals', numberOfComponents: 3, values: mesh.normals }));
+    // Unsigned-char RGB scalars are drawn as colours, not mapped through a lookup table (vtk's default colour mode).
+    poly.getPointData().setScalars(vtkDataArray.newInstance({ name: 'Colours', numberOfComponents: 3, values: mesh.colours }));
+    poly.modified();
+    actor.setVisibility(true);
+    this.renderer.resetCameraClippingRange();
+  }
+
+  private createPathActor(): vtkActor {
+    const mapper = vtkMapper.newInstance();
+    mapper.setInputData(vtkPolyData.newInstance());
+    const actor = vtkActor.newInstance();
+    actor.setMapper(mapper);
+    const property = actor.getProperty();
+    // Mostly ambient: a thin tube must keep its colour on its shaded side to be recognised.
+    property.setAmbient(0.45);
+    property.setDiffuse(0.6);
+    property.setSpecular(0.2);
+    property.setSpecularPower(20);
+    this.renderer.addActor(actor);
+    this.pathActor = actor;
+    return actor;
+  }
+
+  private removePathActor(): void {
+    if (!this.pathActor) return;
+    const mapper = this.pathActor.getMapper();
+    this.renderer.removeActor(this.pathActor);
+    mapper?.getInputData()?.delete();
+    mapper?.delete();
+    this.pathActor.delete();
+    this.pathActor = null;
   }
 
   private removeVolumeProps(): void {

@@ -207,6 +207,17 @@ export function fillWasmVolume(volume: WasmVolume, voxels: Float32Array): WasmVo
   return voxelTypeOf(volume) as WasmVoxelType;
 }
 
+/**
+ * Makes a memory whose tasks have all ended ready for another straightening of the same
+ * grid: every scratch slot free, and the copy pending again, unless `keepCopy` (the same
+ * voxels are already in it).
+ */
+export function resetWasmVolume(volume: WasmVolume, keepCopy: boolean): void {
+  const flags = header(volume);
+  for (let slot = 0; slot < MAX_SLOTS; slot++) Atomics.store(flags, slot, 0);
+  if (!keepCopy) Atomics.store(flags, STATE, STATE_PENDING);
+}
+
 /** Gives up on a copy not yet made: waiters stop waiting and use the TypeScript kernel. */
 export function abandonWasmVolume(volume: WasmVolume): void {
   const flags = header(volume);

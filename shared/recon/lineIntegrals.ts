@@ -1,0 +1,65 @@
+/**
+ * From detector intensities to line integrals: Beer–Lambert, I = I0·exp(−∫μ dl), so
+ * ∫μ dl = −ln(I/I0). I0, the unattenuated intensity, is read from air in the images.
+ */
+
+/** Fraction of the shorter image side taken as the border ring where air is sought. */
+const BORDER_FRACTION = 0.05;
+const HISTOGRAM_BINS = 256;
+/** At most this many border samples go into the histogram (a regular subsample). */
+const MAX_SAMPLES = 200_000;
+
+/**
+ * Unattenuated intensity from one frame or a stack of frames (length a multiple of
+ * columns × rows). Air shows in the image borders in most views of a spin, so the
+ * border pixels of every frame are pooled and I0 is the brightest histogram mode:
+ * the most populated bin in the upper half of the range (hot pixels excluded by taking
+ * the range up to the 99.5th percentile), refined to the median of the samples within
+ * two bins of it. Frames whose borders are covered by the patient only add darker
+ * values below that mode.
+ */
+export function estimateI0(intensities: Float32Array | Uint16Array, columns: number, rows: number): number {
+  const frameSize = columns * rows;
+  const frames = Math.max(1, Math.floor(intensities.length / frameSize));
+  const ring = Math.max(1, Math.round(BORDER_FRACTION * Math.min(columns, rows)));
+  const borderPerFrame = frameSize - Math.max(0, columns - 2 * ring) * Math.max(0, rows - 2 * ring);
+  const stride = Math.max(1, Math.ceil((frames * borderPerFrame) / MAX_SAMPLES));
+  const samples: number[] = [];
+  let n = 0;
+  for (let f = 0; f < frames; f++) {
+    for (let row = 0; row < rows; row++) {
+      const inner = row >= ring && row < rows - ring;
+      for (let column = 0; column < columns; column++) {
+        if (inner && column >= ring && column < columns - ring) continue;
+        if (n++ % stride === 0) samples.push(intensities[f * frameSize + row * columns + column]);
+      }
+    }
+  }
+  samples.sort((a, b) => a - b);
+  const top = samples[Math.min(samples.length - 1, Math.floor(0.995 * samples.length))];
+  if (!(top > 0)) throw new RangeError('no positive intensities: the unattenuated intensity (I0) cannot be estimated');
+  const binWidth = top / HISTOGRAM_BINS;
+  const counts = new Uint32Array(HISTOGRAM_BINS);
+  for (const value of samples) {
+    if (value >= 0 && value <= top) counts[Math.min(HISTOGRAM_BINS - 1, Math.floor(value / binWidth))]++;
+  }
+  let peak = HISTOGRAM_BINS / 2;
+  for (let bin = HISTOGRAM_BINS / 2; bin < HISTOGRAM_BINS; bin++) if (counts[bin] > counts[peak]) peak = bin;
+  const low = (peak - 2) * binWidth;
+  const high = (peak + 3) * binWidth;
+  const near = samples.filter((value) => value >= low && value < high);
+  return near[Math.floor(near.length / 2)];
+}
+
+/**
+ * −ln(I/I0) per pixel into `out` (allocated when omitted). Intensities at or below
+ * I0·1e-6 (including zero and negative values from dark-corrected data) are clamped
+ * there, capping a line integral at ln(10⁶) ≈ 13.8 instead of +∞; intensities above I0
+ * (noise in air) give small negative values, kept so noise stays unbiased.
+ */
+export function toLineIntegrals(intensities: Float32Array | Uint16Array, i0: number, out = new Float32Array(intensities.length)): Float32Array {
+  const floor = i0 * 1e-6;
+  const logI0 = Math.log(i0);
+  for (let n = 0; n < intensities.length; n++) out[n] = logI0 - Math.log(Math.max(intensities[n], floor));
+  return out;
+}

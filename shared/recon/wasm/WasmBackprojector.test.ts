@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { fromAxes } from '../../math/mat4';
+import type { CArmView, DetectorGeometry } from '../cArmGeometry';
+import { backprojectView, type ReconGrid } from '../fdk';
+import { WasmBackprojector } from './WasmBackprojector';
+
+/** Deterministic uniform numbers in [0, 1). */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+interface Case {
+  views: CArmView[];
+  detector: DetectorGeometry;
+  grid: ReconGrid;
+}
+
+/**
+ * Oblique spins (secondary angles to ±35°), off-centre detectors of uneven pitch, and a
+ * grid shifted and larger than the field of view, so rows run off every detector edge;
+ * with `sourceInside`, one view's source sits inside the grid (voxels behind it).
+ */
+function randomCase(seed: number, sourceInside = false): Case {
+  const rand = random(seed);
+  const detector: DetectorGeometry = {
+    columns: 50 + Math.floor(rand() * 60),
+    rows: 40 + Math.floor(rand() * 60),
+    pixelMm: [0.7 + rand(), 0.7 + rand()],
+    offsetMm: [rand() * 30 - 15, rand() * 30 - 15],
+  };
+  const views: CArmView[] = Array.from({ length: 9 }, () => ({ primaryDeg: rand() * 360 - 180, secondaryDeg: rand() * 70 - 35, sid: 900 + rand() * 400, sod: 600 + rand() * 150 }));
+  if (sourceInside) views[4] = { primaryDeg: 30, secondaryDeg: 10, sid: 120, sod: 25 };
+  const dimensions: [number, number, number] = [33 + Math.floor(rand() * 30), 29 + Math.floor(rand() * 30), 21 + Math.floor(rand() * 8)];
+  const s = 1.2 + rand() * 1.5;
+  const origin = dimensions.map((n) => (-(n - 1) / 2) * s + rand() * 20 - 10) as [number, number, number];
+  return { views, detector, grid: { dimensions, spacing: [s, s, s], ijkToLps: fromAxes([s, 0, 0], [0, s, 0], [0, 0, s], origin) } };
+}
+
+function filteredStack({ views, detector }: Case, pixel: (column: number, row: number, view: number) => number): Float32Array {
+  const { columns, rows } = detector;
+  const stack = new Float32Array(views.length * columns * rows);
+  for (let v = 0; v < views.length; v++) {
+    for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) stack[(v * rows + r) * columns + c] = pixel(c, r, v);
+  }
+  return stack;
+}
+
+/** backprojectView, view after view, into slices [kFirst, kLast) of a fresh grid. */
+function typescriptSlab(cs: Case, filtered: Float32Array, kFirst: number, kLast: number): Float32Array {
+  const [nx, ny, nz] = cs.grid.dimensions;
+  const pixels = cs.detector.columns * cs.detector.rows;
+  const out = new Float32Array(nx * ny * nz);
+  cs.views.forEach((view, v) => backprojectView(filtered.subarray(v * pixels, (v + 1) * pixels), view, cs.detector, cs.grid, kFirst, kLast, out));
+  return out;
+}
+
+function wasmSlab(cs: Case, filtered: Float32Array, kFirst: number, kLast: number, backprojector = WasmBackprojector.create()!): Float32Array {
+  const [nx, ny, nz] = cs.grid.dimensions;
+  const out = new Float32Array(nx * ny * nz);
+  backprojector.backprojectSlab({ filtered, views: cs.views, detector: cs.detector, grid: cs.grid, kFirst, kLast, out });
+  return out;
+}
+
+const ramp = (c: number, r: number, v: number) => Math.sin(0.07 * c + 0.4 * v) + 0.6 * Math.cos(0.05 * r - 0.9 * v) + 0.3 * Math.sin(0.02 * (c + r));
+
+describe('WasmBackprojector', () => {
+  it('runs here (Node has WebAssembly SIMD and shared memory)', () => {
+    expect(WasmBackprojector.create()).not.toBeNull();
+  });
+
+  it('gives exactly the voxels backprojectView reaches a contribution, at the same weight', () => {
+    for (const [seed, inside] of [[1, false], [2, true], [3, false]] as const) {
+      const cs = randomCase(seed, inside);
+      const ones = filteredStack(cs, () => 1);
+      const nz = cs.grid.dimensions[2];
+      const ts = typescriptSlab(cs, ones, 2, nz - 3);
+      const wasm = wasmSlab(cs, ones, 2, nz - 3);
+      let reached = 0;
+      let unreached = 0;
+      ts.forEach((expected, n) => {
+        // Constant data: the bilinear blend is exact, only the float32 depth 1/w differs.
+        if (expected === 0) {
+          expect(wasm[n]).toBe(0);
+          unreached++;
+        } else {
+          expect(Math.abs(wasm[n] - expected)).toBeLessThanOrEqual(1e-5 * expected);
+          reached++;
+        }
+      });
+      // Rows run off the detector and slices outside the slab stay untouched: both cases occur.
+      expect(reached).toBeGreaterThan(1000);
+      expect(unreached).toBeGreaterThan(1000);
+    }
+  });
+
+  it('equals backprojectView within float32 rounding on smooth (band-limited) views', () => {
+    for (const seed of [4, 5, 6]) {
+      const cs = randomCase(seed, seed === 5);
+      const filtered = filteredStack(cs, ramp);
+      const nz = cs.grid.dimensions[2];
+      const ts = typescriptSlab(cs, filtered, 0, nz);
+      const wasm = wasmSlab(cs, filtered, 0, nz);
+      let peak = 0;
+      let worst = 0;
+      ts.forEach((expected, n) => {
+        peak = Math.max(peak, Math.abs(expected));
+        worst = Math.max(worst, Math.abs(wasm[n] - expected));
+      });
+      expect(peak).toBeGreaterThan(1);
+      expect(worst / peak).toBeLessThan(1e-5);
+    }
+  });
+
+  it('differs from backprojectView on white noise only by float32 rounding of the detector position', () => {
+    const cs = randomCase(7);
+    const rand = random(70);
+    const noise = filteredStack(cs, () => 2 * rand() - 1);
+    const nz = cs.grid.dimensions[2];
+    const ts = typescriptSlab(cs, noise, 0, nz);
+    const wasm = wasmSlab(cs, noise, 0, nz);
+    // Σ (SOD/w)² per voxel: each view's term is that weight times a blend of values in [-1, 1].
+    const weights = typescriptSlab(cs, filteredStack(cs, () => 1), 0, nz);
+    // A position off by δ pixels moves a blend of values in [-1, 1] by at most 2δ; float32
+    // positions of a few hundred pixels are off by a few ulps: δ ≤ 16 · 2⁻²⁴ · size.
+    const delta = 16 * 2 ** -24 * Math.max(cs.detector.columns, cs.detector.rows);
+    let worst = 0;
+    ts.forEach((expected, n) => {
+      const bound = weights[n] * (2 * delta + 1e-6);
+      expect(Math.abs(wasm[n] - expected)).toBeLessThanOrEqual(bound);
+      if (weights[n] > 0) worst = Math.max(worst, Math.abs(wasm[n] - expected) / weights[n]);
+    });
+    expect(worst).toBeGreaterThan(0);
+  });
+
+  it('gives the same sums chunk by chunk and view group by view group as in one pass', () => {
+    const cs = randomCase(8, true);
+    const filtered = filteredStack(cs, ramp);
+    const [nx, ny, nz] = cs.grid.dimensions;
+    const whole = wasmSlab(cs, filtered, 1, nz - 1);
+    // Three slices per chunk, one view per group: the sums are added in the same order.
+    const pieces = wasmSlab(cs, filtered, 1, nz - 1, WasmBackprojector.create({ chunkBytes: 3 * 4 * nx * ny, bandBytes: 1 })!);
+    expect(pieces).toEqual(whole);
+  });
+
+  it('adds into what the slab holds and reports its views as done', () => {
+    const cs = randomCase(9);
+    const filtered = filteredStack(cs, ramp);
+    const [nx, ny, nz] = cs.grid.dimensions;
+    const fresh = wasmSlab(cs, filtered, 0, nz);
+    const out = new Float32Array(nx * ny * nz).fill(0.25);
+    const done: number[] = [];
+    WasmBackprojector.create({ chunkBytes: 4 * 4 * nx * ny })!.backprojectSlab({ ...cs, filtered, kFirst: 0, kLast: nz, out, onProgress: (n) => done.push(n) });
+    out.forEach((value, n) => expect(value).toBeCloseTo(fresh[n] + 0.25, 5));
+    for (let n = 1; n < done.length; n++) expect(done[n]).toBeGreaterThanOrEqual(done[n - 1]);
+    expect(done.at(-1)).toBe(cs.views.length);
+  });
+});
