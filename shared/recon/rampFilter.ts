@@ -7,6 +7,7 @@
  * Its DFT (not a sampled |f|) is used as the frequency response, so the discrete
  * convolution has no DC offset, the classic cupping source of a sampled ramp.
  */
+import { fftPlan } from './fft';
 
 export type RampWindow = 'ramlak' | 'shepp-logan' | 'cosine' | 'hamming' | 'hann';
 
@@ -51,7 +52,7 @@ export function rampKernel(length: number, pixelMm: number, window: RampWindow, 
     re[n] = value;
     re[length - n] = value;
   }
-  fft(length)(re, im, false);
+  fftPlan(length).forward(re, im);
   const out = new Float32Array(length);
   for (let k = 0; k < length; k++) {
     const f = Math.min(k, length - k) / length; // cycles per sample, 0 … 0.5
@@ -82,15 +83,21 @@ export function rampFilterRows(input: Float32Array, columns: number, rows: numbe
   const length = response.length;
   const { taper } = rampPadding(columns);
   if (length < 2 * (columns + taper)) throw new RangeError(`ramp response of ${length} bins is too short for rows of ${columns}`);
-  const transform = fft(length);
+  const plan = fftPlan(length);
   const fade = Float64Array.from({ length: taper + 1 }, (_, k) => Math.cos((Math.PI * k) / (2 * (taper + 1))) ** 2);
+  // The spectrum stays in bit-reversed order between the passes; the response follows
+  // it, with the inverse's 1/length folded in.
+  const scaled = new Float64Array(length);
+  for (let k = 0; k < length; k++) scaled[plan.bitReversed[k]] = response[k] / length;
   const re = new Float64Array(length);
   const im = new Float64Array(length);
   const load = (target: Float64Array, row: number) => {
-    target.fill(0);
-    if (row >= rows) return;
+    if (row >= rows) {
+      target.fill(0);
+      return;
+    }
     const base = row * columns;
-    for (let c = 0; c < columns; c++) target[c] = input[base + c];
+    target.set(input.subarray(base, base + columns));
     // Left extension sits at the end of the circular buffer (negative indices).
     const left = input[base];
     const right = input[base + columns - 1];
@@ -98,85 +105,16 @@ export function rampFilterRows(input: Float32Array, columns: number, rows: numbe
       target[length - k] = left * fade[k];
       target[columns - 1 + k] = right * fade[k];
     }
+    target.fill(0, columns + taper, length - taper);
   };
   // Two real rows ride in one complex FFT: the response is real and even, so the real
   // and imaginary parts stay separate through the product.
   for (let row = 0; row < rows; row += 2) {
     load(re, row);
     load(im, row + 1);
-    transform(re, im, false);
-    for (let k = 0; k < length; k++) {
-      re[k] *= response[k];
-      im[k] *= response[k];
-    }
-    transform(re, im, true);
+    plan.convolve(re, im, scaled);
     const base = row * columns;
-    for (let c = 0; c < columns; c++) out[base + c] = re[c];
-    if (row + 1 < rows) for (let c = 0; c < columns; c++) out[base + columns + c] = im[c];
+    out.set(re.subarray(0, columns), base);
+    if (row + 1 < rows) out.set(im.subarray(0, columns), base + columns);
   }
-}
-
-type Transform = (re: Float64Array, im: Float64Array, inverse: boolean) => void;
-
-/** FFTs by size, so each view's filtering reuses the tables. */
-const transforms = new Map<number, Transform>();
-
-function fft(n: number): Transform {
-  let transform = transforms.get(n);
-  if (!transform) {
-    transform = makeFft(n);
-    transforms.set(n, transform);
-  }
-  return transform;
-}
-
-/** In-place iterative radix-2 complex FFT of size n; the inverse includes the 1/n. */
-function makeFft(n: number): Transform {
-  const bits = Math.log2(n);
-  const reversed = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    let r = 0;
-    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-    reversed[i] = r;
-  }
-  const cos = Float64Array.from({ length: n / 2 }, (_, k) => Math.cos((2 * Math.PI * k) / n));
-  const sin = Float64Array.from({ length: n / 2 }, (_, k) => Math.sin((2 * Math.PI * k) / n));
-  return (re, im, inverse) => {
-    for (let i = 0; i < n; i++) {
-      const j = reversed[i];
-      if (j > i) {
-        let t = re[i];
-        re[i] = re[j];
-        re[j] = t;
-        t = im[i];
-        im[i] = im[j];
-        im[j] = t;
-      }
-    }
-    const sign = inverse ? 1 : -1;
-    for (let size = 2; size <= n; size *= 2) {
-      const half = size / 2;
-      const step = n / size;
-      for (let start = 0; start < n; start += size) {
-        for (let k = 0; k < half; k++) {
-          const wr = cos[k * step];
-          const wi = sign * sin[k * step];
-          const a = start + k;
-          const b = a + half;
-          const tr = re[b] * wr - im[b] * wi;
-          const ti = re[b] * wi + im[b] * wr;
-          re[b] = re[a] - tr;
-          im[b] = im[a] - ti;
-          re[a] += tr;
-          im[a] += ti;
-        }
-      }
-    }
-    if (inverse) {
-      for (let i = 0; i < n; i++) {
-        re[i] /= n;
-        im[i] /= n;
-      }
-    }
-  };
 }

@@ -33,7 +33,9 @@ function fileOpener(): (file: string) => OpenedFile {
   let last: OpenedFile | undefined;
   return (file) => {
     if (last?.file !== file) {
-      const bytes = new Uint8Array(fs.readFileSync(file));
+      // A plain Uint8Array over the Buffer's memory: copying a run's hundreds of MB would cost as much as reading them.
+      const read = fs.readFileSync(file);
+      const bytes = new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
       last = { file, bytes, header: readDicomHeader(bytes, file, bytes.length) };
     }
     return last;
