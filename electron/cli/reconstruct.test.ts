@@ -249,6 +249,19 @@ describe('lumen reconstruct: the analytic phantom', () => {
     expect(inside.code).toBe(3);
     expect(inside.stderr).toMatch(/does not write into a DICOM source folder/);
   });
+
+  it('a truncated run is named with the reason it was skipped, and nothing is written', async () => {
+    const broken = path.join(tmp, 'truncated-run');
+    fs.mkdirSync(broken);
+    const bytes = fs.readFileSync(path.join(runDir, 'rotational-run.dcm'));
+    fs.writeFileSync(path.join(broken, 'run.dcm'), bytes.subarray(0, bytes.length - 20_000));
+    const out = path.join(tmp, 'from-truncated.nrrd');
+    const result = await lumen([broken, '--out', out]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/No rotational angiography run/);
+    expect(result.stderr).toMatch(/run\.dcm: pixel data truncated/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
 });
 
 describe.skipIf(!hasSharedData)('lumen reconstruct: a spin forward-projected from the chest CT (needs ../shared/data)', () => {

@@ -163,6 +163,8 @@ function describe(s: SeriesSummary): string {
   return `  ${s.uid}  ${s.kind}, ${s.modality || '?'}, ${s.frames} frames${s.description ? `, "${s.description}"` : ''}`;
 }
 
+const SKIPPED_LISTED = 10;
+
 /** The rotational run named, else the only rotational run among the series found. */
 function chooseRun(result: IndexResult, uid: string | undefined): SeriesSummary {
   const list = () => result.series.map(describe).join('\n');
@@ -173,7 +175,13 @@ function chooseRun(result: IndexResult, uid: string | undefined): SeriesSummary 
   }
   const runs = result.series.filter((s) => s.kind === 'rotational-projections');
   if (runs.length === 1) return runs[0];
-  if (runs.length === 0) throw new UserError('not-found', `No rotational angiography run (C-arm spin) found in ${result.folder}. Series found:\n${list() || '  (none)'}`);
+  if (runs.length === 0) {
+    // A run whose file is broken is among the skipped files: say why, it is what the user is looking for.
+    const skipped = result.skipped.slice(0, SKIPPED_LISTED).map((f) => `  ${f.file}: ${f.reason}`);
+    const more = result.skipped.length > SKIPPED_LISTED ? [`  … and ${result.skipped.length - SKIPPED_LISTED} more`] : [];
+    const skippedText = skipped.length > 0 ? `\nFiles skipped:\n${[...skipped, ...more].join('\n')}` : '';
+    throw new UserError('not-found', `No rotational angiography run (C-arm spin) found in ${result.folder}. Series found:\n${list() || '  (none)'}${skippedText}`);
+  }
   throw new UserError('invalid-request', `${result.folder} holds ${runs.length} rotational runs; name one with --series UID:\n${runs.map(describe).join('\n')}`);
 }
 

@@ -3,35 +3,19 @@
  * manual frame clock, stepping on the plan's samples, and the linked views (slice, crosshair).
  */
 import { describe, expect, it } from 'vitest';
-import type { LumenBridge } from '../../shared/contracts/ipc';
 import type { CameraPose } from '../../shared/curve/CameraPose';
 import type { PathSample } from '../../shared/curve/PathSample';
-import { fromAxes } from '../../shared/math/mat4';
 import type { Vec3 } from '../../shared/math/vec3';
 import { cross, distance, dot } from '../../shared/math/vec3';
 import { LumenClient } from '../ipc/LumenClient';
-import type { RendererVolume } from '../viewers/RendererVolume';
 import type { FrameClock } from './FlythroughStore';
 import { FlythroughStore } from './FlythroughStore';
 import { PathStore } from './PathStore';
 import { ReformatStore } from './ReformatStore';
+import { testVolume, unusedBridge } from './reformatTestSetup';
 import { ViewerStore } from './ViewerStore';
 
-/** 30 × 30 × 50 mm; 0.5 mm in-plane pixels, so the plan's step is 0.5 mm. */
-const volume: RendererVolume = {
-  seriesUid: '1.2.3',
-  modality: 'CT',
-  dimensions: [60, 60, 40],
-  spacing: [0.5, 0.5, 1.25],
-  ijkToLps: fromAxes([0.5, 0, 0], [0, 0.5, 0], [0, 0, 1.25], [-15, -15, -25]),
-  voxels: new Int16Array(60 * 60 * 40),
-  range: [0, 0],
-};
-
-const unusedBridge: LumenBridge = {
-  invoke: () => Promise.reject(new Error('no main process in this test')),
-  on: () => () => undefined,
-};
+const volume = testVolume;
 
 /** Animation frames on demand: frame(ms) runs the callbacks requested so far at now + ms. */
 class ManualClock implements FrameClock {

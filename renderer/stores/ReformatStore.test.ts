@@ -3,31 +3,16 @@
  * planStraightening, and fold runs that match the voxel-wise Jacobian map (jacobian.nrrd's source).
  */
 import { describe, expect, it } from 'vitest';
-import type { LumenBridge } from '../../shared/contracts/ipc';
-import { fromAxes } from '../../shared/math/mat4';
 import type { Vec3 } from '../../shared/math/vec3';
 import { foldReport, jacobianMap } from '../../shared/reformat/jacobian';
 import { slicesToFrames } from '../../shared/reformat/straightenedFrames';
 import { LumenClient } from '../ipc/LumenClient';
-import type { RendererVolume } from '../viewers/RendererVolume';
 import { PathStore } from './PathStore';
 import { ReformatStore } from './ReformatStore';
+import { testVolume, unusedBridge } from './reformatTestSetup';
 import { ViewerStore } from './ViewerStore';
 
-const volume: RendererVolume = {
-  seriesUid: '1.2.3',
-  modality: 'CT',
-  dimensions: [60, 60, 40],
-  spacing: [0.5, 0.5, 1.25],
-  ijkToLps: fromAxes([0.5, 0, 0], [0, 0.5, 0], [0, 0, 1.25], [-15, -15, -25]),
-  voxels: new Int16Array(60 * 60 * 40),
-  range: [0, 0],
-};
-
-const unusedBridge: LumenBridge = {
-  invoke: () => Promise.reject(new Error('no main process in this test')),
-  on: () => () => undefined,
-};
+const volume = testVolume;
 
 function setup(points: Vec3[]): { reformat: ReformatStore; viewer: ViewerStore } {
   const viewer = new ViewerStore();

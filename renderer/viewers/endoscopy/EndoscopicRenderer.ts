@@ -17,7 +17,6 @@
  * angle, path and threshold in; no vtk object leaves this class.
  */
 import '@kitware/vtk.js/Rendering/OpenGL/Profiles/Geometry';
-import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
 import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
 import vtkActor from '@kitware/vtk.js/Rendering/Core/Actor';
 import vtkLight from '@kitware/vtk.js/Rendering/Core/Light';
@@ -32,6 +31,7 @@ import type { RendererVolume } from '../RendererVolume';
 import { axisSpacing } from '../volume3d/downsampleVolume';
 import { IsosurfaceCancelledError, IsosurfaceComputer, type IsosurfaceResult, type WorkerFactory } from '../volume3d/IsosurfaceComputer';
 import { ISO_DEBOUNCE_MS, type RenderQuality, type SurfaceEvent } from '../volume3d/VolumeRenderer3D';
+import { litMeshActor } from '../vtk/litMeshActor';
 import { openViewContext } from '../vtk/webglContext';
 import { endoscopicSurface } from './endoscopicSurface';
 import { lumenGrid } from './lumenGrid';
@@ -323,22 +323,8 @@ export class EndoscopicRenderer {
     this.removeSurface();
     if (!this.supported) return;
     for (const chunk of orderAlongPath(chunkMesh(mesh, CHUNK_MM), this.path ?? [])) {
-      const poly = vtkPolyData.newInstance();
-      poly.getPoints().setData(chunk.points, 3);
-      poly.getPolys().setData(chunk.polys);
-      poly.getPointData().setNormals(vtkDataArray.newInstance({ name: 'Normals', numberOfComponents: 3, values: chunk.normals }));
-      const mapper = vtkMapper.newInstance();
-      mapper.setInputData(poly);
-      mapper.setScalarVisibility(false);
-      const actor = vtkActor.newInstance();
-      actor.setMapper(mapper);
-      const property = actor.getProperty();
-      property.setColor(...colour);
       // No ambient term: unlit wall far down the lumen goes black, as in an endoscope.
-      property.setAmbient(0);
-      property.setDiffuse(0.9);
-      property.setSpecular(0.2);
-      property.setSpecularPower(20);
+      const { actor, mapper } = litMeshActor(chunk, { colour, ambient: 0, diffuse: 0.9, specular: 0.2, specularPower: 20 });
       this.chunks.push({ chunk, actor, mapper });
       this.renderer.addActor(actor);
     }
