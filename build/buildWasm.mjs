@@ -4,6 +4,7 @@
 // imports alike:
 //   shared/reformat/wasm/reslicePlane.c  -> reslicePlaneWasm.ts  (the straightening workers' plane sampler)
 //   shared/recon/wasm/backproject.c      -> backprojectWasm.ts   (the FDK backprojection)
+//   shared/recon/wasm/rampFilter.c       -> rampFilterWasm.ts    (FDK's ramp filter of the projections)
 // The generated modules are committed, so the app, the tests and CI need no compiler;
 // rerun this after changing a C source. Needs clang and wasm-ld with the wasm32 target
 // (Debian: apt-get install clang lld).
@@ -21,6 +22,7 @@ const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const MODULES = [
   { source: 'shared/reformat/wasm/reslicePlane.c', target: 'shared/reformat/wasm/reslicePlaneWasm.ts', constant: 'RESLICE_PLANE_WASM_BASE64', exports: ['narrow_to_i16', 'reslice_rows_f32', 'reslice_rows_i16'] },
   { source: 'shared/recon/wasm/backproject.c', target: 'shared/recon/wasm/backprojectWasm.ts', constant: 'BACKPROJECT_WASM_BASE64', exports: ['backproject_slab'] },
+  { source: 'shared/recon/wasm/rampFilter.c', target: 'shared/recon/wasm/rampFilterWasm.ts', constant: 'RAMP_FILTER_WASM_BASE64', exports: ['ramp_filter_rows'] },
 ];
 
 // -ffp-contract=off: no fused multiply-adds, so the float64 paths round exactly like the

@@ -6,45 +6,18 @@
  * decodes to exactly the original values.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dicomParser from 'dicom-parser';
 import { writePart10 } from '../shared/dicom/writeDicom';
+import { encapsulatePixelData, JPEG_LS_LOSSLESS, loadJpegLsEncoder } from './jpegLsEncapsulation';
 
-const JPEG_LS_LOSSLESS = '1.2.840.10008.1.2.4.80';
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const source = path.resolve(root, '../shared/data/ct-chest/dicom');
 const target = path.join(root, 'assets/sample/ct-chest');
 
-interface FrameInfo { width: number; height: number; bitsPerSample: number; componentCount: number }
-interface CharLsEncoder {
-  getDecodedBuffer(info: FrameInfo & { isSigned: boolean }): Uint8Array;
-  encode(): void;
-  getEncodedBuffer(): Uint8Array;
-  delete(): void;
-}
-type CharLs = { JpegLSEncoder: new () => CharLsEncoder };
-
-function encapsulate(codestream: Uint8Array): Uint8Array {
-  const padded = codestream.length % 2 === 0 ? codestream : Uint8Array.from([...codestream, 0]);
-  const out = new Uint8Array(12 + 8 + 8 + padded.length + 8);
-  const dv = new DataView(out.buffer);
-  dv.setUint16(0, 0x7fe0, true); dv.setUint16(2, 0x0010, true);
-  out[4] = 0x4f; out[5] = 0x42; // OB
-  dv.setUint32(8, 0xffffffff, true);
-  dv.setUint16(12, 0xfffe, true); dv.setUint16(14, 0xe000, true); dv.setUint32(16, 0, true); // empty offset table
-  dv.setUint16(20, 0xfffe, true); dv.setUint16(22, 0xe000, true); dv.setUint32(24, padded.length, true);
-  out.set(padded, 28);
-  const end = 28 + padded.length;
-  dv.setUint16(end, 0xfffe, true); dv.setUint16(end + 2, 0xe0dd, true); dv.setUint32(end + 4, 0, true);
-  return out;
-}
-
 async function main(): Promise<void> {
-  const require = createRequire(import.meta.url);
-  const factory = require('@cornerstonejs/codec-charls/wasmjs') as (opts: object) => Promise<CharLs>;
-  const charls = await factory({ print: () => {}, printErr: () => {} });
+  const encode = await loadJpegLsEncoder();
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(target, { recursive: true });
   let inBytes = 0;
@@ -67,16 +40,11 @@ async function main(): Promise<void> {
     // Encode at the stored precision when every value fits: smaller, and still lossless.
     const bitsPerSample = max < 2 ** bitsStored ? bitsStored : 16;
 
-    const encoder = new charls.JpegLSEncoder();
-    const input = encoder.getDecodedBuffer({ width: columns, height: rows, bitsPerSample, componentCount: 1, isSigned: false });
-    input.set(new Uint8Array(pixels.buffer));
-    encoder.encode();
-    const codestream = encoder.getEncodedBuffer().slice();
-    encoder.delete();
+    const codestream = encode(pixels, columns, rows, bitsPerSample);
 
     const before = bytes.subarray(metaEnd, pixelHeaderAt);
     const after = bytes.subarray(pixelAt + pixelLength);
-    const encapsulated = encapsulate(codestream);
+    const encapsulated = encapsulatePixelData([codestream]);
     const datasetBytes = new Uint8Array(before.length + encapsulated.length + after.length);
     datasetBytes.set(before, 0);
     datasetBytes.set(encapsulated, before.length);

@@ -14,8 +14,8 @@ export interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-/** `spec` maps each allowed flag to whether it takes a value. */
-export function parseArgs(argv: readonly string[], spec: Record<string, boolean>, command?: string): ParsedArgs {
+/** `spec` maps each allowed flag to whether it takes a value; 'optional': only as `--flag=value`, else it stands alone. */
+export function parseArgs(argv: readonly string[], spec: Record<string, boolean | 'optional'>, command?: string): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
@@ -32,7 +32,7 @@ export function parseArgs(argv: readonly string[], spec: Record<string, boolean>
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
     const takesValue = spec[name];
     if (takesValue === undefined) throw new UsageError(`unknown option ${name}`, command);
-    if (!takesValue) {
+    if (!takesValue || (takesValue === 'optional' && eq < 0)) {
       if (eq >= 0) throw new UsageError(`option ${name} takes no value`, command);
       flags.set(name, true);
       continue;

@@ -12,15 +12,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invertAffine, transformPoint, type Mat4 } from '../../shared/math/mat4';
+import type { Mat4 } from '../../shared/math/mat4';
 import type { Vec3 } from '../../shared/math/vec3';
 import { readNrrd } from '../../shared/io/nrrd';
 import { writeRtkGeometry } from '../../shared/io/rtkGeometry';
 import type { ConeBeamGeometry } from '../../shared/recon/cArmGeometry';
-import { BODY_HU, MARKER_A, MARKER_B, MARKER_HU, MU_WATER, muFromHu } from '../../test/fixtures/phantom';
+import { BODY_HU, MARKER_A, MARKER_B, MARKER_HU, muFromHu } from '../../test/fixtures/phantom';
 import { writeRotationalRun } from '../../test/fixtures/rotationalRun';
 import { writeVolumePhantom } from '../../test/fixtures/volumePhantom';
 import { writeVolumeRotationalRun } from '../../test/fixtures/volumeRotationalRun';
+import { centredAttenuation } from '../../test/fixtures/centredAttenuation';
+import { correlationWithSource, sampler, voxelCentre } from '../../test/support/volumeSampling';
 import type { VoxelVolume } from '../../test/fixtures/projectVolume';
 import { ctChestDir, hasSharedData } from '../../test/support/referenceTools';
 import { DicomIndexService } from '../services/DicomIndexService';
@@ -39,36 +41,6 @@ async function lumen(args: string[]): Promise<CliRun> {
   let stderr = '';
   const code = await runCli(['reconstruct', ...args], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, isTTY: false }, { pool: { size: 2 } });
   return { code, stdout, stderr };
-}
-
-/** Trilinear sample of a volume at an LPS point; NaN outside. */
-function sampler(v: VoxelVolume): (p: Vec3) => number {
-  const toIjk = invertAffine(v.ijkToLps);
-  const [nx, ny, nz] = v.dimensions;
-  return (p) => {
-    const [x, y, z] = transformPoint(toIjk, p);
-    if (x < 0 || y < 0 || z < 0 || x > nx - 1 || y > ny - 1 || z > nz - 1) return Number.NaN;
-    const i = Math.min(nx - 2, Math.floor(x));
-    const j = Math.min(ny - 2, Math.floor(y));
-    const k = Math.min(nz - 2, Math.floor(z));
-    const fx = x - i;
-    const fy = y - j;
-    const fz = z - k;
-    let sum = 0;
-    for (let c = 0; c < 8; c++) {
-      const di = c & 1;
-      const dj = (c >> 1) & 1;
-      const dk = c >> 2;
-      sum += (di ? fx : 1 - fx) * (dj ? fy : 1 - fy) * (dk ? fz : 1 - fz) * v.voxels[i + di + nx * (j + dj + ny * (k + dk))];
-    }
-    return sum;
-  };
-}
-
-/** LPS centre of voxel n of a volume. */
-function voxelCentre(v: VoxelVolume, n: number): Vec3 {
-  const [nx, ny] = v.dimensions;
-  return transformPoint(v.ijkToLps, [n % nx, Math.floor(n / nx) % ny, Math.floor(n / (nx * ny))]);
 }
 
 function readVolume(file: string): VoxelVolume {
@@ -239,10 +211,21 @@ describe('lumen reconstruct: the analytic phantom', () => {
     expect(refused.stderr).toMatch(/describes 10 projections, but the run has 133 frames/);
   }, 60_000);
 
-  it('refuses sart, --iterations and a destination in the source folder', async () => {
-    const sart = await lumen([runDir, '--out', path.join(tmp, 'x.nrrd'), '--algorithm', 'sart']);
-    expect(sart.code).toBe(2);
-    expect(sart.stderr).toMatch(/only fdk is/);
+  it('bins the detector and writes Hounsfield units with a given μ water (--bin 2 --hu=μ)', async () => {
+    const out = path.join(tmp, 'phantom-hu.nrrd');
+    const result = await lumen([runDir, '--out', out, '--size', '64x64x64', '--spacing', '1.5', '--bin', '2', `--hu=${muFromHu(0)}`, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.units).toBe('HU');
+    expect(summary.binning).toBe(2);
+    const hu = sampler(readVolume(out));
+    // 128² binned pixels of 2.4 mm still resolve the 5 mm markers: body and marker read their HU.
+    expect(hu(MARKER_A)).toBeGreaterThan(0.85 * MARKER_HU);
+    expect(Math.abs(hu([-20, 10, 10]) - BODY_HU)).toBeLessThan(40);
+    expect((await lumen([runDir, '--out', out, '--bin', '0'])).code).toBe(2);
+  });
+
+  it('refuses --iterations with fdk, a bad filter and a destination in the source folder', async () => {
     expect((await lumen([runDir, '--out', path.join(tmp, 'x.nrrd'), '--iterations', '4'])).code).toBe(2);
     expect((await lumen([runDir, '--out', path.join(tmp, 'x.nrrd'), '--filter', 'gauss'])).code).toBe(2);
     const inside = await lumen([runDir, '--out', path.join(runDir, 'x.nrrd')]);
@@ -274,7 +257,7 @@ describe.skipIf(!hasSharedData)('lumen reconstruct: a spin forward-projected fro
       const index = new DicomIndexService(pool);
       const indexed = await index.index(ctChestDir);
       const ct = await new VolumeService(pool).load(index.requirePlan(indexed.series[0].uid));
-      truth = binnedAttenuation(ct, 4);
+      truth = centredAttenuation(ct, 4);
     } finally {
       await pool.destroy();
     }
@@ -290,22 +273,8 @@ describe.skipIf(!hasSharedData)('lumen reconstruct: a spin forward-projected fro
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     const recon = readVolume(out);
-    const source = sampler(truth);
     // Inside the field of view (non-zero) and the CT's box: r against the CT, then against it moved.
-    const correlation = (move: (p: Vec3) => Vec3): number => {
-      const xs: number[] = [];
-      const ys: number[] = [];
-      recon.voxels.forEach((v, n) => {
-        if (v === 0) return;
-        const p = voxelCentre(recon, n);
-        const t = source(move(p));
-        const inBox = source(p);
-        if (Number.isNaN(t) || Number.isNaN(inBox)) return;
-        xs.push(v);
-        ys.push(t);
-      });
-      return pearson(xs, ys);
-    };
+    const correlation = (move: (p: Vec3) => Vec3): number => correlationWithSource(recon, truth, move);
     const r = correlation((p) => p);
     const shifted = correlation((p) => [p[0] + 10, p[1], p[2]]);
     const mirroredLR = correlation((p) => [-p[0], p[1], p[2]]);
@@ -319,40 +288,50 @@ describe.skipIf(!hasSharedData)('lumen reconstruct: a spin forward-projected fro
   }, 120_000);
 });
 
-function binnedAttenuation(ct: { dimensions: [number, number, number]; ijkToLps: number[]; voxels: Float32Array }, bin: number): VoxelVolume {
-  const [nx, ny, nz] = ct.dimensions;
-  const [bx, by] = [Math.floor(nx / bin), Math.floor(ny / bin)];
-  const voxels = new Float32Array(bx * by * nz);
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < by; j++) {
-      for (let i = 0; i < bx; i++) {
-        let hu = 0;
-        for (let b = 0; b < bin * bin; b++) hu += ct.voxels[i * bin + (b % bin) + nx * (j * bin + Math.floor(b / bin) + ny * k)];
-        voxels[i + bx * (j + by * k)] = Math.max(0, MU_WATER * (1 + hu / (bin * bin) / 1000));
-      }
-    }
-  }
-  const m = ct.ijkToLps;
-  // The CT's axes with binned spacings; the patient positioned with the volume's centre at the isocentre.
-  const scaled = [m[0] * bin, m[1] * bin, m[2], 0, m[4] * bin, m[5] * bin, m[6], 0, m[8] * bin, m[9] * bin, m[10], 0, 0, 0, 0, 1];
-  const centre = transformPoint(scaled, [(bx - 1) / 2, (by - 1) / 2, (nz - 1) / 2]);
-  scaled[3] = -centre[0];
-  scaled[7] = -centre[1];
-  scaled[11] = -centre[2];
-  return { dimensions: [bx, by, nz], ijkToLps: scaled, voxels };
-}
 
-function pearson(xs: number[], ys: number[]): number {
-  const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
-    syy += (ys[i] - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}
+describe('lumen reconstruct --algorithm sart', () => {
+  let runDir: string;
+  beforeAll(() => {
+    runDir = path.join(tmp, 'sart-run');
+    writeRotationalRun({ dir: runDir, frames: 60, arcDeg: 200, detector: [96, 96], pixelMm: 3 });
+  });
+
+  it('reconstructs the analytic phantom\'s spin end to end in 2 iterations, with their timings', async () => {
+    const out = path.join(tmp, 'sart.nrrd');
+    const result = await lumen([runDir, '--out', out, '--size', '44x40x48', '--spacing', '2.5', '--algorithm', 'sart', '--iterations', '2', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ algorithm: 'sart', iterations: 2, subsets: 60, lambda: 0.5 });
+    expect(summary.filter).toBeUndefined();
+    expect(summary.timings.iterations).toHaveLength(2);
+    for (const t of summary.timings.iterations) {
+      expect(t.forward_s).toBeGreaterThan(0);
+      expect(t.update_s).toBeGreaterThan(0);
+    }
+    // The data misfit each sweep met falls from the first to the second.
+    expect(summary.timings.iterations[1].residual).toBeLessThan(summary.timings.iterations[0].residual);
+    console.log(`SART 44×40×48 from 60×96², 2 iterations: timings ${JSON.stringify(summary.timings)}`);
+
+    const volume = readVolume(out);
+    expect(volume.dimensions).toEqual([44, 40, 48]);
+    expect(volume.voxels.every((v) => v >= 0)).toBe(true);
+    const mu = sampler(volume);
+    const body = muFromHu(BODY_HU);
+    const marker = muFromHu(MARKER_HU);
+    // The body's attenuation away from the markers, air outside, and the asymmetric markers where they are in LPS.
+    expect(Math.abs(mu([-20, 10, 10]) / body - 1)).toBeLessThan(0.1);
+    expect(mu([45, 0, 0])).toBeLessThan(0.1 * body);
+    expect(mu(MARKER_A)).toBeGreaterThan(0.6 * marker);
+    expect(mu(MARKER_B)).toBeGreaterThan(0.5 * marker);
+    for (const mirror of [[-20, -15, 15], [20, 15, 15], [20, -15, -15]] as Vec3[]) expect(mu(mirror)).toBeLessThan(1.5 * body);
+  }, 120_000);
+
+  it('refuses --iterations with fdk, a bad count, and --filter with sart (usage errors)', async () => {
+    const out = ['--out', path.join(tmp, 'x.nrrd')];
+    const fdkIterations = await lumen([runDir, ...out, '--iterations', '3']);
+    expect(fdkIterations.code).toBe(2);
+    expect(fdkIterations.stderr).toMatch(/--iterations applies to --algorithm sart/);
+    for (const count of ['0', '2.5', 'many']) expect((await lumen([runDir, ...out, '--algorithm', 'sart', '--iterations', count])).code).toBe(2);
+    expect((await lumen([runDir, ...out, '--algorithm', 'sart', '--filter', 'hann'])).code).toBe(2);
+  });
+});

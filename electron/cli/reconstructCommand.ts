@@ -2,7 +2,10 @@
  * `lumen reconstruct <folder|file> [--series UID] --out <file.nrrd|.nii.gz|.mha | dir/>
  *   [--size 256x256x160] [--spacing <mm>] [--filter ramlak|shepp-logan|cosine|hamming|hann]
  *   [--algorithm fdk|sart] [--iterations N] [--geometry rtk.xml] [--export-geometry rtk.xml] [--json]`
- * (the exact contract). Only FDK exists so far: `--algorithm sart` is refused as a usage error.
+ * (the exact contract), extended with [--bin N] [--dark FILE] [--flat FILE] [--hu[=muWater]]
+ * (detector binning, offset/gain correction, HU output; both algorithms). `--algorithm sart` is
+ * view-by-view SART (IterativeReconstruction), DEFAULT_ITERATIONS iterations unless
+ * `--iterations` says otherwise.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,9 +19,11 @@ import { encodeVolume } from '../../shared/io/volumeFormats';
 import type { RampWindow } from '../../shared/recon/rampFilter';
 import { readRtkGeometry, writeRtkGeometry } from '../../shared/io/rtkGeometry';
 import type { ConeBeamGeometry } from '../../shared/recon/cArmGeometry';
-import { rotationalRunOf, withGeometry, type RotationalRun } from '../../shared/recon/rotationalRun';
+import { reconstructionUnits, rotationalRunOf, withGeometry, type RotationalRun } from '../../shared/recon/rotationalRun';
 import { HEADER_PREFIX_BYTES } from '../services/DicomIndexService';
+import { readDetectorImage } from '../services/detectorImages';
 import { checkExportTarget } from '../services/exportVolume';
+import { reconstructIterative, type IterativeReconstruction } from '../services/IterativeReconstruction';
 import { reconstructRun, type Reconstruction } from '../services/ReconstructionService';
 import { assertOutsideSources, writeFileAtomic } from '../services/writeFileAtomic';
 import { parseArgs, UsageError } from './cliArgs';
@@ -35,10 +40,23 @@ const SPEC = {
   '--iterations': true,
   '--geometry': true,
   '--export-geometry': true,
+  '--bin': true,
+  '--dark': true,
+  '--flat': true,
+  '--hu': 'optional',
   '--json': false,
 } as const;
 
 const FILTERS: readonly RampWindow[] = ['ramlak', 'shepp-logan', 'cosine', 'hamming', 'hann'];
+
+/**
+ * SART iterations by default. View by view on a sparse (40-view) Shepp–Logan spin
+ * (shared/recon/sart.test.ts), the mean error falls by 40% from the first iteration to the
+ * fourth; with noise it is within 2% of its lowest at the fifth and flat after. Each
+ * iteration costs about 25 FDKs of the same run (CPU time, measured on the benchmark case).
+ */
+const DEFAULT_ITERATIONS = 5;
+const MAX_ITERATIONS = 1000;
 
 export async function reconstructCommand(args: string[], io: CliIo, services: Services, budgetBytes: number): Promise<number> {
   const startedAt = performance.now();
@@ -49,8 +67,9 @@ export async function reconstructCommand(args: string[], io: CliIo, services: Se
     return typeof v === 'string' ? v : undefined;
   };
   const algorithm = oneOf(text('--algorithm') ?? 'fdk', ['fdk', 'sart'], '--algorithm');
-  if (algorithm === 'sart') throw new UsageError('--algorithm sart is not available yet: only fdk is', 'reconstruct');
-  if (text('--iterations') !== undefined) throw new UsageError('--iterations applies to iterative algorithms (sart), which are not available yet; fdk takes none', 'reconstruct');
+  if (algorithm === 'fdk' && text('--iterations') !== undefined) throw new UsageError('--iterations applies to --algorithm sart; fdk takes none', 'reconstruct');
+  if (algorithm === 'sart' && text('--filter') !== undefined) throw new UsageError('--filter applies to --algorithm fdk; sart filters nothing', 'reconstruct');
+  const iterations = algorithm === 'sart' ? iterationCount(text('--iterations')) : undefined;
   const out = text('--out');
   if (!out) throw new UsageError('missing --out <file.nrrd|.nii.gz|.mha | dir/>', 'reconstruct');
   const toSeries = out.endsWith('/') || out.endsWith(path.sep);
@@ -60,6 +79,9 @@ export async function reconstructCommand(args: string[], io: CliIo, services: Se
   const window = oneOf(text('--filter') ?? 'ramlak', FILTERS, '--filter') as RampWindow;
   const size = text('--size') === undefined ? undefined : parseSize(text('--size')!);
   const spacing = text('--spacing') === undefined ? undefined : positive(text('--spacing')!, '--spacing');
+  const binning = text('--bin') === undefined ? undefined : wholeNumber(text('--bin')!, '--bin');
+  // --hu alone estimates μ water from the volume's histogram; --hu=<1/mm> gives it.
+  const hu = !flags.has('--hu') ? undefined : text('--hu') === undefined ? {} : { muWater: positive(text('--hu')!, '--hu') };
 
   const isFile = statOf(input).isFile();
   const sourceFolder = isFile ? path.dirname(input) : input;
@@ -69,6 +91,8 @@ export async function reconstructCommand(args: string[], io: CliIo, services: Se
   if (exportGeometry !== undefined) assertOutsideSources(exportGeometry, [sourceFolder]);
 
   let started = performance.now();
+  // Every worker filters and backprojects: starting them all now overlaps their start-up with the index.
+  services.pool.prestart();
   const indexed = isFile ? await indexOneFile(input, services) : { result: await indexFolder(input, io, services), planOf: (uid: string) => services.index.requirePlan(uid) };
   const series = chooseRun(indexed.result, text('--series'));
   const plan = indexed.planOf(series.uid);
@@ -77,6 +101,10 @@ export async function reconstructCommand(args: string[], io: CliIo, services: Se
   const dicomRun = rotationalRunOf(plan);
   const run = geometryFile === undefined ? dicomRun : withGeometry(dicomRun, readRtkFile(geometryFile, dicomRun), geometryFile);
   if (exportGeometry !== undefined) await writeFileAtomic(path.resolve(exportGeometry), writeRtkGeometry(run.geometry), { sourceFolders: [sourceFolder] });
+  const { columns, rows } = run.geometry.detector;
+  const dark = text('--dark') === undefined ? undefined : await readDetectorImage(path.resolve(text('--dark')!), columns, rows, 'dark');
+  const flat = text('--flat') === undefined ? undefined : await readDetectorImage(path.resolve(text('--flat')!), columns, rows, 'flat');
+  const preprocessing = { ...(binning !== undefined ? { binning } : {}), ...(dark ? { dark } : {}), ...(flat ? { flat } : {}), ...(hu ? { hu } : {}) };
 
   const bar = progressBar(io.stderr, io.isTTY);
   let recon: Reconstruction;
@@ -84,14 +112,13 @@ export async function reconstructCommand(args: string[], io: CliIo, services: Se
   let write_s = 0;
   started = performance.now();
   try {
-    recon = await reconstructRun({ pool: services.pool, budgetBytes, onProgress: (p) => bar.update(p.stage, p.done, p.total) }, run, {
-      window,
-      ...(size ? { size } : {}),
-      ...(spacing !== undefined ? { spacing } : {}),
-    });
+    const job = { pool: services.pool, budgetBytes, onProgress: (p: { stage: string; done: number; total: number }) => bar.update(p.stage, p.done, p.total) };
+    const grid = { ...(size ? { size } : {}), ...(spacing !== undefined ? { spacing } : {}) };
+    recon = iterations === undefined ? await reconstructRun(job, run, { window, ...grid, ...preprocessing }) : await reconstructIterative(job, run, { window, ...grid, ...preprocessing, iterations });
     bar.update('Writing', 0, 1);
     const write0 = performance.now();
-    written = toSeries ? await writeSeries(out, recon, run, sourceFolder, window) : await writeVolumeFile(out, recon, sourceFolder);
+    const method = iterations === undefined ? `FDK (${window})` : `SART (${iterations} iterations)`;
+    written = toSeries ? await writeSeries(out, recon, run, sourceFolder, method) : await writeVolumeFile(out, recon, sourceFolder);
     write_s = (performance.now() - write0) / 1000;
   } finally {
     bar.clear();
@@ -102,11 +129,13 @@ export async function reconstructCommand(args: string[], io: CliIo, services: Se
     const summary = {
       series: { uid: series.uid, description: series.description, frames: series.frames },
       algorithm,
-      filter: window,
+      ...(isIterative(recon) ? { iterations, subsets: recon.subsets, lambda: recon.lambda } : { filter: window }),
       geometrySource: geometryFile === undefined ? 'dicom' : path.resolve(geometryFile),
       output: written,
       grid: recon.grid,
-      units: unitsOf(run),
+      units: reconstructionUnits(run.intensity, recon.hu !== undefined),
+      ...(recon.hu ? { hu: recon.hu } : {}),
+      ...(binning !== undefined ? { binning } : {}),
       i0: recon.i0,
       intensity: run.intensity,
       geometry: recon.report,
@@ -123,11 +152,6 @@ export async function reconstructCommand(args: string[], io: CliIo, services: Se
     );
   }
   return 0;
-}
-
-/** LOG runs come out in the vendor's log units per mm, not in true attenuation. */
-function unitsOf(run: RotationalRun): string {
-  return run.intensity === 'LOG' ? 'LOG units/mm' : '1/mm';
 }
 
 /** The views of an RTK geometry file, on the run's detector (the XML holds no detector size or pitch). */
@@ -193,12 +217,24 @@ async function writeVolumeFile(out: string, recon: Reconstruction, sourceFolder:
   return { out: file, files: 1, bytes: bytes.length };
 }
 
+function isIterative(recon: Reconstruction): recon is IterativeReconstruction {
+  return 'subsets' in recon;
+}
+
+/** --iterations: a whole number from 1 to MAX_ITERATIONS, DEFAULT_ITERATIONS when absent. */
+function iterationCount(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_ITERATIONS;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_ITERATIONS || !/^\d+$/.test(value)) throw new UsageError(`--iterations must be a whole number from 1 to ${MAX_ITERATIONS}, got "${value}"`, 'reconstruct');
+  return n;
+}
+
 async function writeSeries(
   out: string,
   recon: Reconstruction,
   run: RotationalRun,
   sourceFolder: string,
-  window: RampWindow,
+  method: string,
 ): Promise<{ out: string; files: number; bytes: number }> {
   const dir = path.resolve(out);
   assertOutsideSources(dir, [sourceFolder]);
@@ -210,9 +246,9 @@ async function writeSeries(
       patientId: run.patient.id,
       studyInstanceUid: run.patient.studyUid,
       studyDate: run.patient.studyDate,
-      seriesDescription: `FDK (${window}) of ${run.description || 'rotational run'}, ${unitsOf(run)}`,
+      seriesDescription: `${method} of ${run.description || 'rotational run'}, ${reconstructionUnits(run.intensity, recon.hu !== undefined)}`,
       // Linear attenuation in 1/mm is not one of CT's defined rescale types.
-      rescaleType: 'US',
+      rescaleType: recon.hu ? 'HU' : 'US',
     },
   );
   let bytes = 0;
@@ -234,6 +270,12 @@ function parseSize(value: string): [number, number, number] {
 function positive(value: string, flag: string): number {
   const n = Number(value);
   if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} must be a positive number of mm, got "${value}"`, 'reconstruct');
+  return n;
+}
+
+function wholeNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of detector pixels per side (1, 2, 4…), got "${value}"`, 'reconstruct');
   return n;
 }
 

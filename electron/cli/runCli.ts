@@ -17,6 +17,7 @@ import { progressBar } from './progressBar';
 import { mapBackCommand } from './mapBackCommand';
 import { reconstructCommand } from './reconstructCommand';
 import { straightenCommand } from './straightenCommand';
+import { surfaceCommand } from './surfaceCommand';
 import { formatIndexTable } from './formatIndexTable';
 import { COMMAND_USAGE, isCommand, MAIN_USAGE, type CommandName } from './usage';
 
@@ -70,6 +71,8 @@ async function dispatch(argv: string[], io: CliIo, options: CliOptions): Promise
       return withServices(options, (s) => straightenCommand(rest, io, s, s.volumes.budgetBytes));
     case 'reconstruct':
       return withServices(options, (s) => reconstructCommand(rest, io, s, s.volumes.budgetBytes));
+    case 'surface':
+      return withServices(options, (s) => surfaceCommand(rest, io, s));
   }
 }
 

@@ -3,27 +3,18 @@
  * thresholding air near the midline, then fixed here): a straightened airway is a
  * straight air column centred in every slice, walled by tissue. Skips without ../shared/data.
  */
+import { CHEST_TRACHEA } from '../../test/fixtures/chestTrachea';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Vec3 } from '../../shared/math/vec3';
 import { writeMarkups } from '../../shared/io/markups';
 import { readNrrd } from '../../shared/io/nrrd';
 import { hasSharedData, sharedDataDir } from '../../test/support/referenceTools';
 import { runCli } from './runCli';
 
 const chestDir = path.join(sharedDataDir, 'ct-chest/dicom');
-/** Trachea centre line, LPS mm, from the upper edge of the scan to just above the carina. */
-const TRACHEA: Vec3[] = [
-  [8.0, -183.1, 3.0],
-  [8.8, -177.0, -6.0],
-  [8.3, -172.7, -15.0],
-  [4.1, -162.9, -27.0],
-  [-0.6, -159.5, -36.0],
-  [-3.9, -156.9, -45.0],
-  [-6.1, -154.3, -54.0],
-];
+const TRACHEA = CHEST_TRACHEA;
 
 describe.skipIf(!hasSharedData)('lumen straighten on the chest CT (needs ../shared/data)', () => {
   let tmp: string;

@@ -1,5 +1,5 @@
 /** Help texts of the `lumen` command line. */
-export const COMMANDS = ['index', 'export-volume', 'straighten', 'map-back', 'reconstruct', 'help'] as const;
+export const COMMANDS = ['index', 'export-volume', 'straighten', 'map-back', 'reconstruct', 'surface', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const MAIN_USAGE = `Usage: lumen <command> [options]
@@ -14,8 +14,10 @@ Commands:
                                           Labels drawn on a straightened volume, back on the
                                           original volume's grid
   reconstruct <folder|file> --out <file|dir/>
-                                          Cone-beam (FDK) reconstruction of a rotational
+                                          Cone-beam (FDK or SART) reconstruction of a rotational
                                           angiography run into a volume or a DICOM series
+  surface <volume file|folder> --threshold <value> --out <model.stl>
+                                          Iso-surface (marching cubes) as an STL, in LPS mm
   help [command]                          Show help for a command
 
 Options:
@@ -124,6 +126,7 @@ Options:
   reconstruct: `Usage: lumen reconstruct <folder|file> [--series UID] --out <file.nrrd|.nii.gz|.mha | dir/>
          [--size 256x256x160] [--spacing <mm>] [--filter ramlak|shepp-logan|cosine|hamming|hann]
          [--algorithm fdk|sart] [--iterations N] [--geometry rtk.xml] [--export-geometry rtk.xml] [--json]
+         [--bin N] [--dark FILE] [--flat FILE] [--hu[=muWater]]
 
 Reconstructs a rotational angiography run (a C-arm spin: an XA/XRF multi-frame whose
 positioner moved) into a volume of linear attenuation (1/mm, as RTK), centred on the
@@ -134,6 +137,9 @@ Spacing, Pixel Intensity Relationship (LIN: I0 estimated from air; LOG: the drop
 the air level, in the vendor's log units).
 FDK: cosine and Parker short-scan weights, ramp filter, voxel-driven backprojection on
 every core; 0 outside the field of view every projection sees.
+SART (for sparse or noisy runs): view-by-view SART (Andersen & Kak, as RTK's rtksart with
+one projection per subset, λ = 0.5) from a zero volume, with a ray-driven (Joseph)
+projector, positivity and the field of view enforced at every update.
 
 <out> is a .nrrd, .nii, .nii.gz or .mha file (float32), or, ending with /, a folder for a
 DICOM series: CT Image Storage, one slice per file, int16 with Rescale Slope to 1/mm
@@ -143,9 +149,19 @@ Options:
   --series UID        The run; required when the folder holds several
   --size XxYxZ        Voxels (default: covering the field of view)
   --spacing mm        Isotropic voxel size (default: the detector pixel at the isocentre)
-  --filter ramlak     Ramp window: ramlak, shepp-logan, cosine, hamming or hann
-  --algorithm fdk     Only fdk is available yet (sart is planned)
-  --iterations N      For iterative algorithms (not available yet)
+  --filter ramlak     Ramp window: ramlak, shepp-logan, cosine, hamming or hann (fdk only)
+  --algorithm fdk     fdk (filtered backprojection) or sart (iterative: fewer streaks from
+                      few views, less noise; each iteration takes ~25× as long as fdk)
+  --iterations N      SART iterations (default 5); not for fdk
+  --bin N             Average N×N detector pixels before reconstructing (faster on large
+                      detectors; the detector centre is kept exactly)
+  --dark FILE         Dark (offset) image: a DICOM image, a one-slice NRRD/NIfTI/MHA, or raw
+  --flat FILE         Flat (gain, unattenuated) image, same formats; LIN runs become
+                      (I − dark)/(flat − dark) before the logarithm
+  --hu[=muWater]      Output Hounsfield units, 1000·(μ − μwater)/μwater: μwater in 1/mm when
+                      given (from a water phantom), else estimated as the peak of the
+                      volume's histogram in the field of view (the dominant soft tissue
+                      then reads 0 HU, true water about −40 HU)
   --geometry FILE     RTK ThreeDCircularProjectionGeometry XML (version 2 or 3) instead of
                       the DICOM angles and distances; one projection per frame, on the
                       run's detector (size and pixel pitch from DICOM)
@@ -155,6 +171,36 @@ Options:
   --json              Summary on stdout: grid, geometry report (arc, step, fan and cone
                       angles, magnification, warnings), I0, voxel updates/s, and timings
                       { index_s, filter_s, backproject_s, mask_s, write_s, total_s }
+  -h, --help          Show this help
+`,
+  surface: `Usage: lumen surface <volume file or dicomFolder> [--series UID] --threshold <value> --out <model.stl>
+         [--smooth N] [--decimate F] [--largest] [--ras] [--json]
+
+Extracts the iso-surface of a volume (marching cubes) and writes it as a binary STL.
+The input is a .nrrd, .nii, .nii.gz or .mha file, or a DICOM folder (its volume series).
+Voxels above --threshold are inside; the threshold is in the volume's units (HU for CT:
+e.g. 300 for bone). The mesh is closed where the object meets the edge of the volume
+(capped half a voxel outside the outer voxels), every edge is shared by two triangles,
+and the triangles face out of the bright object.
+
+STL has no coordinate frame: Lumen writes millimetres in DICOM patient coordinates, LPS
+(x to the patient's left, y posterior, z superior), unless --ras is given (x right,
+y anterior, z superior, as 3D Slicer and most mesh tools expect). The output may not be
+inside a DICOM source folder; it is written atomically.
+
+Options:
+  --threshold V       Iso-value (required)
+  --series UID        The series; required when the folder holds several
+  --smooth N          Taubin (λ/μ) smoothing iterations: smooths the voxel staircase
+                      without shrinking (default 0; 10–30 is typical)
+  --decimate F        Keep this fraction of the triangles, in (0, 1] (quadric edge
+                      collapse; the surface stays closed and manifold). Default 1
+  --largest           Keep only the largest connected piece (drops fragments and noise)
+  --ras               Write RAS instead of LPS coordinates
+  --json              Summary on stdout: { "frame": "LPS"|"RAS", "triangles", "vertices",
+                      "components", "areaMm2", "volumeMl" (enclosed), "output",
+                      "timings": { load_s, marchingCubes_s, largest_s, smooth_s,
+                      decimate_s, write_s, total_s } }
   -h, --help          Show this help
 `,
   help: `Usage: lumen help [command]

@@ -25,7 +25,7 @@ const isDevelopment = !app.isPackaged;
 const isAppUrl = (url: string): boolean => url === rendererUrl || url.startsWith(`${rendererUrl}?`) || url.startsWith(`${rendererUrl}#`);
 
 function bundledSampleFolder(): string | null {
-  const folder = app.isPackaged ? path.join(process.resourcesPath, 'sample', 'ct-chest') : path.join(here, '..', '..', 'assets', 'sample', 'ct-chest');
+  const folder = app.isPackaged ? path.join(process.resourcesPath, 'sample') : path.join(here, '..', '..', 'assets', 'sample');
   return fs.existsSync(folder) ? folder : null;
 }
 

@@ -34,7 +34,7 @@ export class FrameService {
       samplesPerPixel: frame.samplesPerPixel,
       pixels: frame.pixels,
       windowCenter: frame.windowCenter ?? (frame.min + frame.max) / 2,
-      windowWidth: frame.windowWidth ?? Math.max(frame.max - frame.min, 1),
+      windowWidth: frame.windowWidth ?? (frame.max - frame.min || 1),
       range: [frame.min, frame.max],
     };
   }

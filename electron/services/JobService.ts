@@ -20,10 +20,13 @@ const JOB_LABELS: Record<JobKind, string> = {
   'volume:load': 'loading the volume',
   'reformat:export': 'straightening and exporting',
   'reformat:mapBack': 'mapping the labels back',
+  'recon:reconstruct': 'reconstructing the run',
+  'volume:export': 'exporting the volume',
+  'volume:exportSurface': 'exporting the surface',
 };
 
 /** Jobs that drop buffers of hundreds of megabytes when they end: collected right after (see collectGarbage). */
-const RELEASES_LARGE_MEMORY: ReadonlySet<JobKind> = new Set(['reformat:export', 'reformat:mapBack']);
+const RELEASES_LARGE_MEMORY: ReadonlySet<JobKind> = new Set(['reformat:export', 'reformat:mapBack', 'recon:reconstruct', 'volume:export', 'volume:exportSurface']);
 
 /** Progress events at most this often per job, except the first and the last. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -40,13 +43,16 @@ export class JobService {
     const jobId = randomUUID();
     const controller = new AbortController();
     let lastEmit = 0;
+    let lastStage = '';
     const ctx: JobContext = {
       jobId,
       signal: controller.signal,
       progress: (done, total, stage) => {
         const now = performance.now();
-        if (done !== 0 && done !== total && now - lastEmit < PROGRESS_INTERVAL_MS) return;
+        // A new stage always shows, however soon: a short stage is still named on screen.
+        if (done !== 0 && done !== total && stage === lastStage && now - lastEmit < PROGRESS_INTERVAL_MS) return;
         lastEmit = now;
+        lastStage = stage;
         this.events.emit('job:onDidProgress', { jobId, kind, done, total, stage });
       },
     };

@@ -4,37 +4,21 @@
  * quantised as the DICOM file holds them), and its memory check, air estimate,
  * progress and cancel.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/contracts/UserError';
-import { buildIndex } from '../../shared/dicom/buildIndex';
-import { readDicomHeader } from '../../shared/dicom/readDicomHeader';
 import { fdkReconstruct } from '../../shared/recon/fdk';
 import { toLineIntegrals } from '../../shared/recon/lineIntegrals';
-import { rotationalRunOf } from '../../shared/recon/rotationalRun';
 import { projectEllipsoidsView } from '../../test/fixtures/projectEllipsoids';
 import { writeRotationalRun } from '../../test/fixtures/rotationalRun';
 import { writeVolumeRotationalRun } from '../../test/fixtures/volumeRotationalRun';
+import { peakAndWorst, poolAndTmpDir, rotationalRunOfFile as runOf } from '../../test/support/reconstructionTests';
 import { reconGridFor, reconstructionMemoryBytes, reconstructRun, type ReconstructionProgress } from './ReconstructionService';
-import { WorkerPool } from './WorkerPool';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-reconstruction-'));
-const pool = new WorkerPool({ size: 2 });
-afterAll(async () => {
-  await pool.destroy();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { pool, tmp } = poolAndTmpDir('lumen-reconstruction-');
 
 const truth = writeRotationalRun({ dir: tmp, frames: 40, arcDeg: 220, detector: [64, 48], pixelMm: 2.4 });
 const run = runOf(truth.file);
-
-function runOf(file: string) {
-  const bytes = new Uint8Array(fs.readFileSync(file));
-  const { result, plans } = buildIndex({ folder: path.dirname(file), headers: [readDicomHeader(bytes, file, bytes.length)], skipped: [], elapsedSeconds: 0 });
-  return rotationalRunOf(plans.get(result.series[0].uid)!);
-}
 const params = { size: [40, 40, 36] as [number, number, number], spacing: 2.5, window: 'hann' as const };
 const budgetBytes = 2 ** 30;
 
@@ -54,12 +38,7 @@ describe('reconstructRun', () => {
       reconGridFor(coneBeam, params),
       { window: 'hann' },
     );
-    let peak = 0;
-    let worst = 0;
-    reference.forEach((v, n) => {
-      peak = Math.max(peak, Math.abs(v));
-      worst = Math.max(worst, Math.abs(pooled.voxels[n] - v));
-    });
+    const { peak, worst } = peakAndWorst(pooled.voxels, reference);
     expect(peak).toBeGreaterThan(0.02);
     expect(worst / peak).toBeLessThan(1e-5);
     expect(pooled.grid.dimensions).toEqual([40, 40, 36]);
@@ -94,12 +73,7 @@ describe('reconstructRun', () => {
     const fromLog = await reconstructRun({ pool, budgetBytes }, log, params);
     const fromLin = await reconstructRun({ pool, budgetBytes }, run, { ...params, i0: truth.i0 });
     expect(fromLog.i0).toBeCloseTo(logScale * Math.log(truth.i0), -1);
-    let peak = 0;
-    let worst = 0;
-    fromLin.voxels.forEach((v, n) => {
-      peak = Math.max(peak, Math.abs(v));
-      worst = Math.max(worst, Math.abs(fromLog.voxels[n] / logScale - v));
-    });
+    const { peak, worst } = peakAndWorst(Array.from(fromLog.voxels, (v) => v / logScale), fromLin.voxels);
     // The two differ by the quantisation of each (LIN counts, LOG 1/4000 steps), not by scale or sign.
     expect(worst / peak).toBeLessThan(0.02);
     expect(fromLog.report.warnings.join(' ')).toMatch(/LOG/);

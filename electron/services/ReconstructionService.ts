@@ -2,21 +2,24 @@
  * FDK reconstruction of a rotational run in the worker pool. Projections stream through
  * in batches: the workers decode, convert to line integrals and filter a batch of views
  * straight into a shared batch buffer, then every worker backprojects that batch into its
- * own slab of slices of the shared output volume (no two write one voxel). Two buffers
- * take turns, so batch n + 1 is filtered while batch n is backprojected. Memory is the
+ * own slab of slices of the shared output volume (no two write one voxel). A run that
+ * fits two buffers is one batch; longer ones use two buffers that take turns, so batch
+ * n + 1 is filtered while batch n is backprojected. Memory is the
  * output volume plus two batches of filtered views, whatever the length of the run, plus
  * the file each filtering worker reads frames from (a multi-frame run is one file); it is
  * checked against the budget before anything is allocated. 512³: 512 MiB of float32
  * output and 128 MiB of field-of-view mask, plus two batches of at most 64 MiB and, while
  * filtering, one copy of the run's file per worker (see reconstructionMemoryBytes).
  */
-import { TASK_MEMORY_BYTES } from '../../shared/recon/wasm/WasmBackprojector';
+import { TASK_MEMORY_BYTES, WasmBackprojector } from '../../shared/recon/wasm/WasmBackprojector';
 import { UserError } from '../../shared/contracts/UserError';
 import { formatBytes } from '../../shared/formatBytes';
 import { geometryReport, type ConeBeamGeometry, type GeometryReport } from '../../shared/recon/cArmGeometry';
-import { defaultReconGrid, fieldOfViewMask, type ReconGrid } from '../../shared/recon/fdk';
+import { clearOutsideFieldOfView, defaultReconGrid, fieldOfViewSpans, maskOfSpans, type ReconGrid } from '../../shared/recon/fdk';
 import type { RampWindow } from '../../shared/recon/rampFilter';
 import type { RotationalRun } from '../../shared/recon/rotationalRun';
+import { applyHounsfieldScale, type HuCalibration } from '../../shared/recon/huScale';
+import { preprocessRun, type ViewPreprocessing } from '../../shared/recon/viewPreprocessing';
 import { chunkRanges, runChunks } from './runChunks';
 import type { WorkerPool } from './WorkerPool';
 
@@ -30,6 +33,17 @@ export interface ReconstructionParameters {
   cutoff?: number;
   /** LIN runs: the unattenuated intensity, when known; else estimated from air in the projections. */
   i0?: number;
+  /**
+   * LIN runs: offset (dark) and gain (flat) images of the detector, the run's columns × rows
+   * in its modality units; views become (I − dark)/(flat − dark), whose air level is then
+   * I0 (about 1 when the flat was taken at the run's exposure).
+   */
+  dark?: Float32Array;
+  flat?: Float32Array;
+  /** N×N detector binning before filtering (N² fewer pixels), the geometry binned to match. */
+  binning?: number;
+  /** Output HU, 1000·(μ − μ_water)/μ_water; μ_water estimated from the volume's histogram when not given (huScale.ts). */
+  hu?: { muWater?: number };
 }
 
 export interface ReconstructionProgress {
@@ -50,12 +64,14 @@ export interface ReconstructionRun {
 
 export interface Reconstruction {
   grid: ReconGrid;
-  /** Linear attenuation μ in mm⁻¹, grid.dimensions, column fastest; 0 outside the field of view. On a SharedArrayBuffer. */
+  /** Linear attenuation μ in mm⁻¹ (or HU, see `hu`), grid.dimensions, column fastest; 0 (−1000 HU) outside the field of view. On a SharedArrayBuffer. */
   voxels: Float32Array;
+  /** Set when the voxels are HU: the μ_water used and whether it was given or estimated. */
+  hu?: HuCalibration;
   report: GeometryReport;
   /** LIN: the unattenuated intensity used; LOG: the air level. */
   i0: number;
-  /** Wall times: decoding and filtering, backprojection (the two overlap, each counted whole), and the field-of-view mask. */
+  /** Wall times: decoding and filtering, backprojection (the two overlap, each counted whole), and the field-of-view mask (worked out during the filtering, applied after). */
   timings: { filter_s: number; backproject_s: number; mask_s: number };
   /** Voxel updates (voxels × views) per second of backprojection wall time. */
   voxelUpdatesPerSecond: number;
@@ -72,12 +88,16 @@ function viewBytes(g: ConeBeamGeometry): number {
 
 /**
  * Views per batch, by default: as few batches as the buffers allow, since each costs every
- * task its setup (reading the run file, the backprojector's memory), but two at least, so
- * filtering has a batch to overlap with; equal batches, so the overlap is as long as it can be.
+ * task its setup (reading the run file, copying the slab in and out of the backprojector).
+ * A run that fits both buffers' bytes is one batch: filtering (a tenth of the work with
+ * the SIMD kernels) then runs on every worker before the backprojection does, with no
+ * overlap needed to keep them busy. Longer runs: equal batches of at most BATCH_BYTES,
+ * two held at once, so batch n + 1 is filtered while batch n is backprojected.
  */
 export function batchViewsFor(g: ConeBeamGeometry, poolSize: number): number {
   const views = g.views.length;
-  const batches = Math.max(2, Math.ceil(views / Math.max(1, Math.floor(BATCH_BYTES / viewBytes(g)))));
+  if (views * viewBytes(g) <= 2 * BATCH_BYTES) return views;
+  const batches = Math.ceil(views / Math.max(1, Math.floor(BATCH_BYTES / viewBytes(g))));
   return Math.min(views, Math.max(poolSize, Math.ceil(views / batches)));
 }
 
@@ -91,20 +111,31 @@ export function reconstructionMemoryBytes(g: ConeBeamGeometry, grid: ReconGrid, 
   return 5 * voxels + filteredViews * viewBytes(g) + filesHeld + workers * TASK_MEMORY_BYTES;
 }
 
+/**
+ * What reconstructing this (binned) run into `grid` holds at most, with `batch` views per
+ * batch (batchViewsFor's by default) on `poolSize` workers: two batches at once, and every
+ * filtering task reads its run file whole (at most one task per worker at once).
+ */
+export function runMemoryBytes(run: RotationalRun, grid: ReconGrid, batch: number, poolSize: number): number {
+  const batches = Math.ceil(run.geometry.views.length / batch);
+  return reconstructionMemoryBytes(run.geometry, grid, Math.min(2, batches) * batch, Math.min(poolSize, batch) * run.fileBytes, poolSize);
+}
+
 export function reconGridFor(g: ConeBeamGeometry, params: Pick<ReconstructionParameters, 'size' | 'spacing'>): ReconGrid {
   return defaultReconGrid(g, { ...(params.size ? { size: params.size } : {}), ...(params.spacing !== undefined ? { spacing: params.spacing } : {}) });
 }
 
-export async function reconstructRun(run: ReconstructionRun, rotational: RotationalRun, params: ReconstructionParameters): Promise<Reconstruction> {
+export async function reconstructRun(run: ReconstructionRun, source: RotationalRun, params: ReconstructionParameters): Promise<Reconstruction> {
+  // Dark/flat correction and binning happen in the filtering workers; from here on the run is the binned one.
+  const { run: rotational, preprocessing } = preprocessRun(source, params);
   const { pool, signal, onProgress } = run;
   const g = rotational.geometry;
   const grid = reconGridFor(g, params);
   const views = g.views.length;
   const batch = Math.max(1, Math.min(views, run.batchViews ?? batchViewsFor(g, pool.size)));
   const batches = Math.ceil(views / batch);
-  // Every filtering task reads its run file whole; at most one task per worker runs at once.
+  const bytes = runMemoryBytes(rotational, grid, batch, pool.size);
   const filterTasks = Math.min(pool.size, batch);
-  const bytes = reconstructionMemoryBytes(g, grid, Math.min(2, batches) * batch, filterTasks * rotational.fileBytes, pool.size);
   const [nx, ny, nz] = grid.dimensions;
   if (bytes > run.budgetBytes) {
     throw new UserError(
@@ -112,12 +143,12 @@ export async function reconstructRun(run: ReconstructionRun, rotational: Rotatio
       `Reconstructing ${nx}×${ny}×${nz} voxels needs ${formatBytes(bytes)}, more than the ${formatBytes(run.budgetBytes)} Lumen may use here. Use a smaller --size or a larger --spacing.`,
     );
   }
-  const report = geometryReport(g, { defaultedDistances: rotational.notes.defaultedDistances, intensity: rotational.intensity });
+  const report = geometryReport(g, rotational.notes);
   const total = 2 * views;
   const cancelled = () => new UserError('cancelled', 'Reconstruction was cancelled.');
 
   if (params.i0 === undefined) onProgress?.({ stage: 'Estimating air', done: 0, total });
-  const i0 = params.i0 ?? (await estimateAir(pool, rotational, signal));
+  const i0 = params.i0 ?? (await estimateAir(pool, rotational, signal, preprocessing));
   if (!(i0 > 0) && rotational.intensity === 'LIN') {
     throw new UserError('unsupported', 'The projections hold no unattenuated (air) pixels to calibrate them against, and no I0 was given.');
   }
@@ -149,11 +180,15 @@ export async function reconstructRun(run: ReconstructionRun, rotational: Rotatio
       throw err;
     }
   };
+  // Batch n holds every batches-th view from view n, so each batch spans the whole arc:
+  // what all its views see is then barely more than the run's field of view, and the
+  // backprojection adds into that alone (WasmBackprojector's commonViewOnly).
+  const batchViews = (n: number) => Array.from({ length: Math.ceil((views - n) / batches) }, (_, slot) => n + slot * batches);
   const filterBatch = (n: number) => {
-    const first = n * batch;
-    const refs = rotational.views
-      .slice(first, Math.min(views, first + batch))
-      .map((ref, slot) => ({ file: ref.file, frameIndex: ref.frameIndex, view: first + slot, slot, ...(ref.rescale ? { rescale: ref.rescale } : {}) }));
+    const refs = batchViews(n).map((view, slot) => {
+      const ref = rotational.views[view];
+      return { file: ref.file, frameIndex: ref.frameIndex, view, slot, ...(ref.rescale ? { rescale: ref.rescale } : {}) };
+    });
     const before = filteredViews;
     return stage(() =>
       runChunks(
@@ -167,6 +202,7 @@ export async function reconstructRun(run: ReconstructionRun, rotational: Rotatio
           window: params.window,
           ...(params.cutoff !== undefined ? { cutoff: params.cutoff } : {}),
           out: buffers[n % 2],
+          ...(preprocessing ? { preprocessing } : {}),
         })),
         {
           signal: controller.signal,
@@ -179,9 +215,8 @@ export async function reconstructRun(run: ReconstructionRun, rotational: Rotatio
     );
   };
   const backprojectBatch = (n: number) => {
-    const first = n * batch;
-    // Each batch is a geometry of its own views, filtered into its buffer at view − first.
-    const batchGeometry: ConeBeamGeometry = { ...g, views: g.views.slice(first, Math.min(views, first + batch)) };
+    // Each batch is a geometry of its own views, in the order of their slots in its buffer.
+    const batchGeometry: ConeBeamGeometry = { ...g, views: batchViews(n).map((view) => g.views[view]) };
     const before = backprojectedViews;
     backprojecting = true;
     return stage(() =>
@@ -201,8 +236,13 @@ export async function reconstructRun(run: ReconstructionRun, rotational: Rotatio
   };
   let filterMs = 0;
   let backprojectMs = 0;
+  const firstBatch = filterBatch(0);
+  // The field of view is worked out here while the workers filter the first batch.
+  const spansStarted = performance.now();
+  const spans = WasmBackprojector.create()?.fieldOfViewSpans(g.views, g.detector, grid) ?? fieldOfViewSpans(g, grid);
+  const spansMs = performance.now() - spansStarted;
   try {
-    filterMs += (await filterBatch(0)).ms;
+    filterMs += (await firstBatch).ms;
     for (let n = 0; n < batches; n++) {
       const [backprojected, filtered] = await Promise.all([backprojectBatch(n), n + 1 < batches ? filterBatch(n + 1) : undefined]);
       backprojectMs += backprojected.ms;
@@ -219,12 +259,14 @@ export async function reconstructRun(run: ReconstructionRun, rotational: Rotatio
 
   const maskStarted = performance.now();
   const voxels = new Float32Array(out);
-  const mask = fieldOfViewMask(g, grid);
-  for (let n = 0; n < voxels.length; n++) if (mask[n] === 0) voxels[n] = 0;
-  const mask_s = (performance.now() - maskStarted) / 1000;
+  // The batches' common views leave partial sums between their field of view and the run's.
+  clearOutsideFieldOfView(voxels, nx, spans);
+  const mask_s = (spansMs + performance.now() - maskStarted) / 1000;
+  const hu = params.hu ? applyHounsfieldScale(voxels, maskOfSpans(spans, nx), params.hu.muWater) : undefined;
   return {
     grid,
     voxels,
+    ...(hu ? { hu } : {}),
     report,
     i0,
     timings: { filter_s: filterMs / 1000, backproject_s: backprojectMs / 1000, mask_s },
@@ -233,14 +275,14 @@ export async function reconstructRun(run: ReconstructionRun, rotational: Rotatio
 }
 
 /** The median of per-view estimates over projections spread across the run: robust to a view the patient fills. */
-async function estimateAir(pool: WorkerPool, run: RotationalRun, signal: AbortSignal | undefined): Promise<number> {
+export async function estimateAir(pool: WorkerPool, run: RotationalRun, signal: AbortSignal | undefined, preprocessing: ViewPreprocessing | undefined): Promise<number> {
   const { columns, rows } = run.geometry.detector;
   const count = Math.min(I0_SAMPLES, run.views.length);
   const sampled = Array.from({ length: count }, (_, n) => run.views[Math.round((n * (run.views.length - 1)) / Math.max(1, count - 1))]);
   const results = await runChunks(
     pool,
     'recon:estimateI0',
-    chunkRanges(count, pool.size).map(([a, b]) => ({ views: sampled.slice(a, b), columns, rows })),
+    chunkRanges(count, pool.size).map(([a, b]) => ({ views: sampled.slice(a, b), columns, rows, ...(preprocessing ? { preprocessing } : {}) })),
     signal ? { signal } : {},
   );
   const values = results.flatMap((r) => r.i0).sort((a, b) => a - b);

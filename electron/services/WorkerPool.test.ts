@@ -91,4 +91,18 @@ describe('WorkerPool', () => {
     await Promise.all([1, 2, 3, 4].map(() => pool.run('test:sleep', { ms: 400, steps: 1 })));
     expect(Date.now() - started).toBeLessThan(1_500);
   });
+
+  it('prestarts every worker on request, and none beyond its size', async () => {
+    const fresh = new WorkerPool({ size: 2, enableTestTasks: true });
+    try {
+      expect(fresh.started).toBe(0);
+      fresh.prestart();
+      fresh.prestart();
+      expect(fresh.started).toBe(2);
+      await Promise.all([1, 2].map(() => fresh.run('test:sleep', { ms: 10, steps: 1 })));
+      expect(fresh.started).toBe(2);
+    } finally {
+      await fresh.destroy();
+    }
+  });
 });

@@ -8,6 +8,8 @@ import path from 'node:path';
 import packageJson from '../../package.json';
 import type { VolumeInfo } from '../../shared/contracts/ipc';
 import { UserError } from '../../shared/contracts/UserError';
+import type { SeriesPlan } from '../../shared/dicom/SeriesPlan';
+import type { VolumeSeriesMeta } from '../../shared/dicom/writeVolumeSeries';
 import { DicomIndexService } from './DicomIndexService';
 import { FrameService } from './FrameService';
 import type { EventSink, InvokeHandlers, ShellAdapter } from './InvokeHandlers';
@@ -15,10 +17,12 @@ import { JobService } from './JobService';
 import { listFolder } from './listFolder';
 import { PathSessions } from './PathSessions';
 import { RecentFolders } from './RecentFolders';
+import { ReconstructionJobs, VolumesWithReconstructions } from './ReconstructionJobs';
 import { ReformatJobs } from './ReformatJobs';
 import { saveLabelVolume } from './saveLabels';
+import { VolumeExportJobs } from './VolumeExportJobs';
 import { packVoxels, voxelTypeFor } from './packVoxels';
-import { VolumeService, type LoadedVolume } from './VolumeService';
+import type { LoadedVolume, VolumeService } from './VolumeService';
 import { WorkerPool, type WorkerPoolOptions } from './WorkerPool';
 
 export interface LumenServicesOptions {
@@ -39,6 +43,7 @@ export interface LumenServices {
   jobs: JobService;
   recent: RecentFolders;
   pathSessions: PathSessions;
+  reconstructions: ReconstructionJobs;
 }
 
 const voxelTypes = new WeakMap<LoadedVolume, VolumeInfo['voxelType']>();
@@ -53,6 +58,20 @@ function volumeInfoOf(volume: LoadedVolume): VolumeInfo {
   return { seriesUid, modality, dimensions, spacing, ijkToLps, range, voxelType };
 }
 
+/** A loaded series exported as DICOM: its patient, study and frame of reference (the geometry is unchanged). */
+function seriesMetaOf(plan: SeriesPlan): VolumeSeriesMeta {
+  const s = plan.summary;
+  return {
+    patientName: s.patientName,
+    patientId: s.patientId,
+    studyInstanceUid: s.studyUid,
+    studyDate: s.studyDate,
+    ...(s.frameOfReferenceUid ? { frameOfReferenceUid: s.frameOfReferenceUid } : {}),
+    seriesDescription: `${s.description || 'Volume'} (exported by Lumen)`,
+    rescaleType: s.modality === 'CT' ? 'HU' : 'US',
+  };
+}
+
 export function createLumenServices(options: LumenServicesOptions): {
   handlers: InvokeHandlers;
   services: LumenServices;
@@ -62,12 +81,26 @@ export function createLumenServices(options: LumenServicesOptions): {
   const log = options.log ?? ((m: string) => console.error(m));
   const pool = new WorkerPool(options.pool);
   const index = new DicomIndexService(pool);
-  const volumes = new VolumeService(pool, options.volumeBudgetBytes === undefined ? {} : { budgetBytes: options.volumeBudgetBytes });
+  // Reconstructions are found wherever a volume is looked up (declared below: the two refer to each other).
+  const volumes: VolumeService = new VolumesWithReconstructions(pool, options.volumeBudgetBytes === undefined ? {} : { budgetBytes: options.volumeBudgetBytes }, (uid) => reconstructions.volume(uid));
   const frames = new FrameService(pool, index);
   const jobs = new JobService(events, log);
   const recent = new RecentFolders(options.stateDir ?? shell.stateDir);
   const pathSessions = new PathSessions(options.stateDir ?? shell.stateDir);
   const reformat = new ReformatJobs(pool, volumes, () => index.sourceFolders());
+  const reconstructions = new ReconstructionJobs({ pool, volumes, planOf: (uid) => index.requirePlan(uid), describeVolume: volumeInfoOf });
+  const volumeExports = new VolumeExportJobs({
+    pool,
+    sourceFolders: () => index.sourceFolders(),
+    seriesMeta: (uid) => reconstructions.seriesMeta(uid) ?? seriesMetaOf(index.requirePlan(uid)),
+  });
+  /** A loaded series or a reconstruction made here. */
+  const requireVolume = (seriesUid: string): LoadedVolume => {
+    const volume = volumes.get(seriesUid);
+    reconstructions.assertNotDropped(seriesUid);
+    if (!volume) throw new UserError('not-found', 'This volume is no longer in memory. Open the series again.');
+    return volume;
+  };
 
   const handlers: InvokeHandlers = {
     'app:getInfo': () => ({
@@ -97,6 +130,9 @@ export function createLumenServices(options: LumenServicesOptions): {
     'series:getThumbnail': (req) => frames.getThumbnail(req.seriesUid),
     'series:getFrame': (req) => frames.getFrame(req.seriesUid, req.index),
     'volume:load': (req) => {
+      const reconstruction = reconstructions.volume(req.seriesUid);
+      if (reconstruction) return { jobId: jobs.start('volume:load', () => Promise.resolve(volumeInfoOf(reconstruction))) };
+      reconstructions.assertNotDropped(req.seriesUid);
       const plan = index.requirePlan(req.seriesUid);
       const jobId = jobs.start('volume:load', async (ctx) => {
         const volume = await volumes.load(plan, {
@@ -108,8 +144,7 @@ export function createLumenServices(options: LumenServicesOptions): {
       return { jobId };
     },
     'volume:getVoxels': (req) => {
-      const volume = volumes.get(req.seriesUid);
-      if (!volume) throw new UserError('not-found', 'This volume is no longer in memory. Open the series again.');
+      const volume = requireVolume(req.seriesUid);
       return { seriesUid: volume.seriesUid, voxels: packVoxels(volume.voxels, volumeInfoOf(volume).voxelType) };
     },
     'reformat:export': (req) => ({ jobId: jobs.start('reformat:export', (ctx) => reformat.export(req, ctx)) }),
@@ -122,15 +157,32 @@ export function createLumenServices(options: LumenServicesOptions): {
     },
     'paths:load': async (req) => ({ paths: await pathSessions.load(req.seriesUid) }),
     'paths:save': (req) => pathSessions.save(req.seriesUid, req.paths),
+    'recon:describe': (req) => reconstructions.describe(req),
+    'recon:reconstruct': (req) => {
+      // The run must be known now: an unknown series is an answer, not a failed job.
+      index.requirePlan(req.seriesUid);
+      return { jobId: jobs.start('recon:reconstruct', (ctx) => reconstructions.reconstruct(req, ctx)) };
+    },
+    'volume:export': (req) => {
+      const volume = requireVolume(req.seriesUid);
+      volumeExports.checkVolumeTarget(req);
+      return { jobId: jobs.start('volume:export', (ctx) => volumeExports.exportVolume(volume, req, ctx)) };
+    },
+    'volume:exportSurface': (req) => {
+      const volume = requireVolume(req.seriesUid);
+      volumeExports.checkSurfaceTarget(req);
+      return { jobId: jobs.start('volume:exportSurface', (ctx) => volumeExports.exportSurface(volume, req, ctx)) };
+    },
     'job:cancel': (req) => ({ cancelled: jobs.cancel(req.jobId) }),
   };
 
   return {
     handlers,
-    services: { pool, index, volumes, frames, jobs, recent, pathSessions },
+    services: { pool, index, volumes, frames, jobs, recent, pathSessions, reconstructions },
     async dispose() {
       await jobs.cancelAll();
       volumes.clear();
+      reconstructions.clear();
       await pool.destroy();
     },
   };

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { UserError } from '../../shared/contracts/UserError';
 import { encodeVolume, VOLUME_EXTENSIONS, volumeFormatOf, type VolumeFormat } from '../../shared/io/volumeFormats';
-import type { VoxelArray } from '../../shared/io/VolumeImage';
+import type { VolumeImage, VoxelArray } from '../../shared/io/VolumeImage';
 import type { LoadedVolume } from './VolumeService';
 import { assertOutsideSources, writeFileAtomic } from './writeFileAtomic';
 
@@ -32,11 +32,32 @@ export function checkExportTarget(out: string, sourceFolders: readonly string[])
 export async function exportVolume(volume: LoadedVolume, out: string, sourceFolders: readonly string[]): Promise<ExportResult> {
   const file = path.resolve(out);
   const format = checkExportTarget(file, sourceFolders);
-  const voxels = narrowIfLossless(volume.voxels);
-  const bytes = encodeVolume({ dimensions: volume.dimensions, ijkToLps: volume.ijkToLps, voxels }, format);
+  const { bytes, voxelType } = encodeVolumeFile(volume, format);
   await writeFileAtomic(file, bytes, { sourceFolders });
-  return { file, format, voxelType: voxels instanceof Int16Array ? 'int16' : 'float32', bytes: bytes.length };
+  return { file, format, voxelType, bytes: bytes.length };
 }
+
+/** Gzip-compressed formats, whose encoding is mostly compression. */
+const COMPRESSED: ReadonlySet<VolumeFormat> = new Set(['nrrd', 'nifti-gzip']);
+
+/**
+ * The file's bytes: the CPU-heavy part of an export, run in a worker by the app.
+ * Progress counts three steps (converting, encoding or compressing, and the caller's write).
+ */
+export function encodeVolumeFile(
+  volume: VolumeImage & { voxels: Float32Array },
+  format: VolumeFormat,
+  onProgress?: (stage: string, done: number, total: number) => void,
+): { bytes: Uint8Array; voxelType: ExportResult['voxelType'] } {
+  onProgress?.('Converting', 0, ENCODE_STEPS);
+  const voxels = narrowIfLossless(volume.voxels);
+  onProgress?.(COMPRESSED.has(format) ? 'Compressing' : 'Encoding', 1, ENCODE_STEPS);
+  const bytes = encodeVolume({ dimensions: volume.dimensions, ijkToLps: volume.ijkToLps, voxels }, format);
+  return { bytes, voxelType: voxels instanceof Int16Array ? 'int16' : 'float32' };
+}
+
+/** Converting, encoding, writing. */
+export const ENCODE_STEPS = 3;
 
 /** An Int16Array copy when every value is an integer in range, else the values as they are. */
 export function narrowIfLossless(values: Float32Array): VoxelArray {

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     console.error(`Lumen web harness: the renderer is not built (${staticRoot}/index.html is missing). Run \`npm run build\` first.`);
     process.exit(3);
   }
-  const sample = path.join(appRoot, 'assets', 'sample', 'ct-chest');
+  const sample = path.join(appRoot, 'assets', 'sample');
   const sampleFolder = fs.existsSync(sample) ? sample : null;
   const initialFolder = args.folder !== undefined ? path.resolve(args.folder) : sampleFolder;
   const stateDir = path.resolve(args.stateDir ?? path.join(os.homedir(), '.lumen', 'web-harness'));

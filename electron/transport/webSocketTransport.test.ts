@@ -43,6 +43,12 @@ function inMemoryHandlers(transport: WebSocketTransport): InvokeHandlers {
     'labels:save': ({ out }) => ({ file: out, format: 'nrrd' }),
     'paths:load': () => ({ paths: [] }),
     'paths:save': () => ({ savedAt: '1970-01-01T00:00:00.000Z' }),
+    'recon:describe': () => {
+      throw new UserError('not-found', 'unused');
+    },
+    'recon:reconstruct': () => ({ jobId: 'j4' }),
+    'volume:export': () => ({ jobId: 'j5' }),
+    'volume:exportSurface': () => ({ jobId: 'j6' }),
     'job:cancel': () => ({ cancelled: true }),
   };
 }

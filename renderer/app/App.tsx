@@ -3,6 +3,7 @@ import { observer } from 'mobx-react-lite';
 import { FolderBrowserDialog } from '../features/study-browser/FolderBrowserDialog';
 import { StudyBrowser } from '../features/study-browser/StudyBrowser';
 import { PreviewPane } from '../features/preview/PreviewPane';
+import { ReconstructPanel } from '../features/reconstruct/ReconstructPanel';
 import { VolumeWorkspace } from '../features/three-up/VolumeWorkspace';
 import { ShortcutsOverlay } from '../features/shortcuts/ShortcutsOverlay';
 import { useStores } from './StoreContext';
@@ -60,6 +61,7 @@ export const App = observer(function App() {
       )}
       {layout.overlay === 'folder-browser' && <FolderBrowserDialog />}
       {layout.overlay === 'shortcuts' && <ShortcutsOverlay />}
+      {store.reconstruct.open && <ReconstructPanel store={store.reconstruct} />}
     </div>
   );
 });

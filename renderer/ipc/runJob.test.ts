@@ -1,28 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { EventChannel, Events, InvokeChannel, InvokeOutcome, LumenBridge } from '../../shared/contracts/ipc';
+import type { InvokeChannel, InvokeOutcome } from '../../shared/contracts/ipc';
 import { UserError } from '../../shared/contracts/UserError';
+import { FakeBridge } from './fakeBridge';
 import { LumenClient } from './LumenClient';
 import { runJob } from './runJob';
 
 /** A bridge whose events the test fires by hand, and which records job:cancel calls. */
-class FakeBridge implements LumenBridge {
+class CancelRecordingBridge extends FakeBridge {
   readonly cancelled: string[] = [];
-  private readonly listeners = new Map<EventChannel, Set<(p: never) => void>>();
   async invoke<C extends InvokeChannel>(channel: C, req: unknown): Promise<InvokeOutcome<C>> {
     if (channel === 'job:cancel') this.cancelled.push((req as { jobId: string }).jobId);
     return { ok: true, value: { cancelled: true } } as InvokeOutcome<C>;
-  }
-  on<E extends EventChannel>(channel: E, listener: (payload: Events[E]) => void): () => void {
-    const set = this.listeners.get(channel) ?? new Set();
-    this.listeners.set(channel, set);
-    set.add(listener as (p: never) => void);
-    return () => set.delete(listener as (p: never) => void);
-  }
-  emit<E extends EventChannel>(channel: E, payload: Events[E]): void {
-    for (const l of this.listeners.get(channel) ?? []) l(payload as never);
-  }
-  get listenerCount(): number {
-    return [...this.listeners.values()].reduce((n, s) => n + s.size, 0);
   }
 }
 
@@ -30,7 +18,7 @@ const info = { seriesUid: 's', modality: 'CT', dimensions: [1, 1, 1] as [number,
 
 describe('runJob', () => {
   it('keeps events that overtake the start answer, reports progress, resolves with the result, then unsubscribes', async () => {
-    const bridge = new FakeBridge();
+    const bridge = new CancelRecordingBridge();
     const progress: number[] = [];
     const done = runJob(new LumenClient(bridge), 'volume:load', async () => {
       bridge.emit('job:onDidProgress', { jobId: 'j1', kind: 'volume:load', done: 3, total: 9, stage: 'decoding' });
@@ -44,7 +32,7 @@ describe('runJob', () => {
   });
 
   it('throws the job’s UserError, and cancels through main when aborted', async () => {
-    const bridge = new FakeBridge();
+    const bridge = new CancelRecordingBridge();
     const client = new LumenClient(bridge);
     const failing = runJob(client, 'volume:load', async () => ({ jobId: 'j2' }));
     await Promise.resolve();

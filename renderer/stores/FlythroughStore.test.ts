@@ -8,6 +8,7 @@ import type { PathSample } from '../../shared/curve/PathSample';
 import type { Vec3 } from '../../shared/math/vec3';
 import { cross, distance, dot } from '../../shared/math/vec3';
 import { LumenClient } from '../ipc/LumenClient';
+import type { RendererVolume } from '../viewers/RendererVolume';
 import type { FrameClock } from './FlythroughStore';
 import { FlythroughStore } from './FlythroughStore';
 import { PathStore } from './PathStore';
@@ -334,5 +335,35 @@ describe('FlythroughStore', () => {
     flythrough.toggleOpen();
     expect([flythrough.open, flythrough.pose]).toEqual([true, null]);
     flythrough.dispose();
+  });
+  it('opens on the lumen the CT shows along the path (air or contrast) until the user picks one', () => {
+    /** The test volume with a 4 mm tube along the z axis: `lumen` HU inside, soft tissue (40 HU) around it. */
+    const tubeVolume = (lumen: number): RendererVolume => {
+      const [nx, ny, nz] = volume.dimensions;
+      const voxels = new Int16Array(nx * ny * nz);
+      for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) voxels[i + nx * (j + ny * k)] = Math.hypot(0.5 * i - 15, 0.5 * j - 15) < 4 ? lumen : 40;
+      return { ...volume, voxels, range: [Math.min(lumen, 40), Math.max(lumen, 40)] };
+    };
+    for (const [hu, kind] of [[-1000, 'dark'], [300, 'bright']] as const) {
+      const { viewer, flythrough } = setup(STRAIGHT);
+      viewer.setVolume(tubeVolume(hu));
+      flythrough.setLumen(kind === 'dark' ? 'bright' : 'dark');
+      flythrough.reset();
+      flythrough.setOpen(true);
+      expect(flythrough.lumen).toBe(kind);
+      expect(flythrough.lumenDetected?.kind).toBe(kind);
+      expect(flythrough.lumenDetected?.median).toBe(hu);
+      // The user's choice stands from then on, also when the flythrough opens again.
+      flythrough.setLumen(kind === 'dark' ? 'bright' : 'dark');
+      flythrough.setOpen(false);
+      flythrough.setOpen(true);
+      expect(flythrough.lumen).not.toBe(kind);
+      expect(flythrough.lumenDetected).toBeNull();
+    }
+    // Soft tissue only (the blank 0 HU volume): nothing detected, the lumen stays as it was.
+    const { flythrough } = setup(STRAIGHT);
+    flythrough.setOpen(true);
+    expect(flythrough.lumenDetected).toBeNull();
+    expect(flythrough.lumen).toBe('dark');
   });
 });

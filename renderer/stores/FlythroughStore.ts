@@ -6,6 +6,7 @@
  */
 import { makeAutoObservable, observableRef, reaction, type IReactionDisposer } from 'mobx';
 import type { CameraPose } from '../../shared/curve/CameraPose';
+import { detectLumenKind, type LumenDetection } from '../../shared/curve/detectLumenKind';
 import { flythroughPose, keyframeRollDeg, nearestSampleIndex, wrapRollDeg, type FlythroughPathShape, type RollKeyframe } from '../../shared/curve/flythroughPose';
 import type { PathSample } from '../../shared/curve/PathSample';
 import type { ReformatStore } from './ReformatStore';
@@ -49,6 +50,10 @@ export class FlythroughStore {
   /** Sorted by arc length; replaced, never mutated. */
   rollKeyframes: RollKeyframe[] = [];
   lumen: LumenKind = DEFAULTS.lumen;
+  /** What the volume says about the path's lumen, when it set `lumen`; null once the user picks one. */
+  lumenDetected: LumenDetection | null = null;
+  /** The user picked the lumen: detection no longer overrides it (until a new volume). */
+  private lumenChosen = false;
 
   private handle: number | null = null;
   /** The previous animation frame's timestamp while playing; null until the first frame. */
@@ -60,9 +65,9 @@ export class FlythroughStore {
     readonly viewer: ViewerStore,
     readonly clock: FrameClock = animationFrameClock,
   ) {
-    makeAutoObservable<FlythroughStore, 'handle' | 'lastFrameMs' | 'disposers'>(
+    makeAutoObservable<FlythroughStore, 'handle' | 'lastFrameMs' | 'disposers' | 'lumenChosen'>(
       this,
-      { reformat: false, viewer: false, clock: false, rollKeyframes: observableRef, handle: false, lastFrameMs: false, disposers: false },
+      { reformat: false, viewer: false, clock: false, rollKeyframes: observableRef, lumenDetected: observableRef, lumenChosen: false, handle: false, lastFrameMs: false, disposers: false },
       { autoBind: true },
     );
     this.disposers = [
@@ -125,10 +130,11 @@ export class FlythroughStore {
     this.setOpen(!this.open);
   }
 
-  /** Opening shows the flight where it is; closing stops it. */
+  /** Opening shows the flight where it is (on a lumen read from the volume, unless the user chose one); closing stops it. */
   setOpen(open: boolean): void {
     this.open = open;
     if (!open) this.pause();
+    else if (!this.lumenChosen) this.detectLumen();
   }
 
   play(): void {
@@ -236,6 +242,25 @@ export class FlythroughStore {
 
   setLumen(lumen: LumenKind): void {
     this.lumen = lumen;
+    this.lumenChosen = true;
+    this.lumenDetected = null;
+  }
+
+  /** Air or contrast from the CT values along the active path; an ambiguous answer leaves the lumen as it is. */
+  private detectLumen(): void {
+    const volume = this.viewer.volume;
+    const path = this.reformat.path;
+    this.lumenDetected = null;
+    if (!volume || volume.modality.toUpperCase() !== 'CT' || !path || path.points.length < 2) return;
+    let detection: LumenDetection;
+    try {
+      detection = detectLumenKind({ volume, points: path.points, closed: path.closed });
+    } catch {
+      return; // Coincident points: no curve to read along.
+    }
+    if (detection.kind === 'unknown') return;
+    this.lumen = detection.kind;
+    this.lumenDetected = detection;
   }
 
   /** A new volume: stopped at the start with the default settings and no roll. */
@@ -248,6 +273,8 @@ export class FlythroughStore {
     this.rollOffsetDeg = 0;
     this.rollKeyframes = [];
     this.lumen = DEFAULTS.lumen;
+    this.lumenDetected = null;
+    this.lumenChosen = false;
   }
 
   dispose(): void {

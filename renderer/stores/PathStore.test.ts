@@ -84,6 +84,27 @@ describe('PathStore', () => {
     expect(points(paths)).toEqual([A, B, C, D]);
   });
 
+  it('a cancelled drag puts the point back and leaves no undo step; a cancel outside a drag does nothing', () => {
+    const paths = new PathStore();
+    [A, B, C].forEach(paths.addPoint);
+    paths.selectPoint(1);
+    const before = paths.paths;
+    const edits = paths.edits;
+    paths.beginGesture();
+    for (let x = 10; x <= 14; x++) paths.movePoint(1, [x, 1, 0]);
+    paths.cancelGesture();
+    expect(points(paths)).toEqual([A, B, C]);
+    expect(paths.paths).toBe(before);
+    expect(paths.selectedPoint).toBe(1);
+    // The session saves on edits: moving and moving back are both changes it must hear of.
+    expect(paths.edits).toBeGreaterThan(edits);
+    paths.undo();
+    expect(points(paths)).toEqual([A, B]);
+    paths.redo();
+    paths.cancelGesture();
+    expect(points(paths)).toEqual([A, B, C]);
+  });
+
   it('Delete removes the selected point; U removes the last; both undoable', () => {
     const paths = new PathStore();
     [A, B, C].forEach(paths.addPoint);

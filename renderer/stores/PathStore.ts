@@ -24,6 +24,11 @@ export interface VolumePath {
 
 /** Distinct on dark images, and unlike the crosshair's red/green/yellow. */
 export const PATH_COLOURS = ['#4fc3f7', '#ff8a65', '#ba68c8', '#aed581', '#f06292', '#4db6ac'];
+/** What every view says when a press would edit a locked path. */
+export function lockedPathNotice(name: string): string {
+  return `“${name}” is locked: unlock it in the path list to edit it.`;
+}
+
 /** Older steps are forgotten beyond this. */
 const MAX_UNDO_STEPS = 500;
 
@@ -250,6 +255,13 @@ export class PathStore {
     const start = this.gestureStart;
     this.gestureStart = null;
     if (start && start.paths !== this.paths) this.push(start);
+  }
+
+  /** Abandons a gesture (Escape during a drag): the paths go back to how it found them, and no undo step is left. */
+  cancelGesture(): void {
+    const start = this.gestureStart;
+    this.gestureStart = null;
+    if (start && start.paths !== this.paths) this.apply(start);
   }
 
   undo(): void {

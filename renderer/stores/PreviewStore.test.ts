@@ -322,16 +322,4 @@ describe('PreviewStore: angles and the reconstruction request', () => {
     store.show({ ...series(3, 'cine'), uid: 'S2' });
     expect(store.angles).toBeNull();
   });
-
-  it('records "Reconstruct…" for a projection run only, and forgets it with the series', () => {
-    const { store } = setup();
-    store.show(series(3, 'cine'));
-    store.requestReconstruction();
-    expect(store.reconstructRequested).toBe(false);
-    store.show({ ...series(3), uid: 'S2' });
-    store.requestReconstruction();
-    expect(store.reconstructRequested).toBe(true);
-    store.show({ ...series(3), uid: 'S3' });
-    expect(store.reconstructRequested).toBe(false);
-  });
 });

@@ -16,12 +16,12 @@ import type { SeriesSummary } from '../../shared/dicom/SeriesSummary';
 import { messageOf, type LumenClient } from '../ipc/LumenClient';
 import { animationFrameClock, CinePlayer, fpsForFrameTime, type CineClock, type CineHost } from './CinePlayer';
 import { cacheCapacity, framesToEvict, nextRequests, prefetchOrder } from './framePrefetch';
+import { minWindowWidth, valueScaleOf } from '../viewers/windowLevel';
 
 /** Decoded frames kept in the renderer: ~300 frames of 512² Float32, or a whole 256² run of 1000. */
 export const CACHE_BUDGET_BYTES = 256 * 1024 * 1024;
 /** Requests in flight at once: enough to keep main's decoders busy, few enough never to queue. */
 export const MAX_IN_FLIGHT = 2;
-const MIN_WINDOW_WIDTH = 1;
 
 export interface HoverPoint {
   column: number;
@@ -52,8 +52,6 @@ export class PreviewStore implements CineHost {
   /** True until the user drags window/level; "reset" returns to the file's window. */
   windowFromFile = true;
   hoverPoint: HoverPoint | null = null;
-  /** The user asked to reconstruct this projection run ("Reconstruct…"). */
-  reconstructRequested = false;
   /** Bumped whenever the cache, the requests in flight or the failures change. */
   bufferVersion = 0;
   readonly cine: CinePlayer;
@@ -174,7 +172,6 @@ export class PreviewStore implements CineHost {
     this.series = series;
     this.frame = null;
     this.hoverPoint = null;
-    this.reconstructRequested = false;
     this.windowFromFile = true;
     this.windowSeeded = false;
     if (!series) return;
@@ -216,7 +213,7 @@ export class PreviewStore implements CineHost {
 
   setWindow(center: number, width: number): void {
     this.windowCenter = center;
-    this.windowWidth = Math.max(MIN_WINDOW_WIDTH, width);
+    this.windowWidth = Math.max(this.frame ? minWindowWidth(valueScaleOf(this.frame.pixels, this.frame.range)) : 1, width);
     this.windowFromFile = false;
   }
 
@@ -228,18 +225,6 @@ export class PreviewStore implements CineHost {
 
   setHoverPoint(point: HoverPoint | null): void {
     this.hoverPoint = point;
-  }
-
-  /**
-   * "Reconstruct…" on a projection run. The cone-beam reconstruction feature wires the
-   * job to this flag; until then the viewer explains that it is not available yet.
-   */
-  requestReconstruction(): void {
-    if (this.series?.kind === 'rotational-projections') this.reconstructRequested = true;
-  }
-
-  dismissReconstructionRequest(): void {
-    this.reconstructRequested = false;
   }
 
   // CineHost
@@ -332,6 +317,6 @@ export class PreviewStore implements CineHost {
 
   private applyFileWindow(frame: FramePixels): void {
     this.windowCenter = frame.windowCenter;
-    this.windowWidth = Math.max(MIN_WINDOW_WIDTH, frame.windowWidth);
+    this.windowWidth = Math.max(minWindowWidth(valueScaleOf(frame.pixels, frame.range)), frame.windowWidth);
   }
 }

@@ -11,6 +11,7 @@ import { LayoutStore } from './LayoutStore';
 import { FlythroughStore } from './FlythroughStore';
 import { PathStore } from './PathStore';
 import { PreviewStore } from './PreviewStore';
+import { ReconstructStore, reconstructionSeries } from './ReconstructStore';
 import { ReformatStore } from './ReformatStore';
 import { RecentFoldersStore } from './RecentFoldersStore';
 import { StudyStore } from './StudyStore';
@@ -33,6 +34,7 @@ export class RootStore {
   readonly paths: PathStore;
   readonly reformat: ReformatStore;
   readonly flythrough: FlythroughStore;
+  readonly reconstruct: ReconstructStore;
   info: AppInfo | null = null;
   private readonly disposers: (() => void)[] = [];
   /** The series whose saved paths are (being) loaded: edits are saved only once they have loaded, never over them. */
@@ -51,7 +53,13 @@ export class RootStore {
     this.paths = new PathStore();
     this.reformat = new ReformatStore(client, this.viewer, this.paths);
     this.flythrough = new FlythroughStore(this.reformat, this.viewer);
-    makeAutoObservable<RootStore, 'disposers' | 'pathSession' | 'pathSaveTimer'>(
+    this.reconstruct = new ReconstructStore(client);
+    // A finished reconstruction is listed under its run and opens in the 3-up like any volume.
+    this.reconstruct.onResult = (info, source) => {
+      this.study.addDerivedSeries(reconstructionSeries(info, source), source.uid);
+      this.reconstruct.close();
+      this.study.selectSeries(info.seriesUid);
+    };    makeAutoObservable<RootStore, 'disposers' | 'pathSession' | 'pathSaveTimer'>(
       this,
       {
         client: false,
@@ -66,6 +74,7 @@ export class RootStore {
         paths: false,
         reformat: false,
         flythrough: false,
+        reconstruct: false,
         info: observableRef,
         disposers: false,
         pathSession: false,
@@ -213,6 +222,7 @@ export class RootStore {
     this.study.dispose();
     this.reformat.dispose();
     this.flythrough.dispose();
+    this.reconstruct.dispose();
     this.volumes.close();
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The opened folder: its indexing job (progress, cancel), the index result
  * (patients → studies → series, skipped files), the selected series and the
- * series thumbnails. The result and thumbnails are held by reference: they are
- * replaced whole, never edited, and must not become deep observables.
+ * series thumbnails, and the volumes made from its series in this session (reconstructions),
+ * listed under the series they came from. The result and thumbnails are held by reference:
+ * they are replaced whole, never edited, and must not become deep observables.
  */
 import { makeAutoObservable, observable, observableRef, runInAction } from 'mobx';
 import type { Thumbnail } from '../../shared/contracts/ipc';
@@ -20,6 +21,12 @@ export interface IndexProgress {
   stage: string;
 }
 
+export interface DerivedSeries {
+  series: SeriesSummary;
+  /** The series of the folder it was made from. */
+  parentUid: string;
+}
+
 export type ThumbnailState = { status: 'loading' } | { status: 'ready'; thumbnail: Thumbnail } | { status: 'error'; message: string };
 
 export class StudyStore {
@@ -29,6 +36,8 @@ export class StudyStore {
   error: string | null = null;
   result: IndexResult | null = null;
   selectedSeriesUid: string | null = null;
+  /** Volumes made from a series of the folder (held in main), in the order they were made. */
+  derived: DerivedSeries[] = [];
   readonly thumbnails = observable.map<string, ThumbnailState>({}, { deep: false });
 
   private indexing: AbortController | null = null;
@@ -41,13 +50,23 @@ export class StudyStore {
   ) {
     makeAutoObservable<StudyStore, 'client' | 'recent' | 'indexing' | 'openSeq'>(
       this,
-      { client: false, recent: false, result: observableRef, progress: observableRef, indexing: false, openSeq: false },
+      { client: false, recent: false, result: observableRef, progress: observableRef, derived: observableRef, indexing: false, openSeq: false },
       { autoBind: true },
     );
   }
 
   get seriesByUid(): Map<string, SeriesSummary> {
-    return new Map((this.result?.series ?? []).map((s) => [s.uid, s]));
+    return new Map([...(this.result?.series ?? []), ...this.derived.map((d) => d.series)].map((s) => [s.uid, s]));
+  }
+
+  /** The volumes made from a series, oldest first. */
+  derivedOf(parentUid: string): SeriesSummary[] {
+    return this.derived.filter((d) => d.parentUid === parentUid).map((d) => d.series);
+  }
+
+  /** Lists a volume made from a series of the folder under it. */
+  addDerivedSeries(series: SeriesSummary, parentUid: string): void {
+    this.derived = [...this.derived.filter((d) => d.series.uid !== series.uid), { series, parentUid }];
   }
 
   get selectedSeries(): SeriesSummary | null {
@@ -105,7 +124,8 @@ export class StudyStore {
   }
 
   get seriesInTreeOrder(): string[] {
-    return (this.result?.patients ?? []).flatMap((p) => p.studies.flatMap((s) => s.seriesUids));
+    const derived = (uid: string) => this.derivedOf(uid).map((s) => s.uid);
+    return (this.result?.patients ?? []).flatMap((p) => p.studies.flatMap((s) => s.seriesUids.flatMap((uid) => [uid, ...derived(uid)])));
   }
 
   loadThumbnail(seriesUid: string): void {
@@ -122,7 +142,11 @@ export class StudyStore {
   }
 
   private finishWith(result: IndexResult): void {
-    const keep = this.selectedSeriesUid !== null && result.series.some((s) => s.uid === this.selectedSeriesUid);
+    // Made volumes stay listed while the series they came from is still there (the same folder re-read).
+    const uids = new Set(result.series.map((s) => s.uid));
+    this.derived = this.derived.filter((d) => uids.has(d.parentUid));
+    const selected = this.selectedSeriesUid;
+    const keep = selected !== null && (uids.has(selected) || this.derived.some((d) => d.series.uid === selected));
     this.result = result;
     this.status = 'ready';
     this.thumbnails.clear();

@@ -1,5 +1,6 @@
 import { reaction } from 'mobx';
 import { describe, expect, it } from 'vitest';
+import { lockedPathNotice } from './PathStore';
 import { NO_SURFACE_NOTICE, View3DStore } from './View3DStore';
 
 describe('View3DStore', () => {
@@ -45,6 +46,20 @@ describe('View3DStore', () => {
     store.setOrientation({ left: 'A', right: 'P', top: 'S', bottom: 'I' });
     expect(changes).toBe(1);
     dispose();
+  });
+
+  it('sums up a drag from its moves’ pick times, and says why a locked path did not move', () => {
+    const store = new View3DStore();
+    store.setDrag([2, 4, 9]);
+    expect(store.lastDrag).toEqual({ moves: 3, meanMs: 5, maxMs: 9 });
+    store.setDrag([]);
+    expect(store.lastDrag).toBeNull();
+    store.showNotice(lockedPathNotice('Aorta'));
+    expect(store.pickNotice).toBe('“Aorta” is locked: unlock it in the path list to edit it.');
+    store.setDrag([1]);
+    store.adoptVolume(null);
+    expect(store.lastDrag).toBeNull();
+    expect(store.pickNotice).toBeNull();
   });
 
   it('says so when a pick misses, forgets it on a hit or a new volume', () => {

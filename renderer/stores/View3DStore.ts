@@ -1,7 +1,7 @@
 /**
  * UI state of the 3D view: transfer-function preset, volume vs isosurface, the iso
- * threshold, the surface pipeline's status, the last frame-rate measurement and the last
- * click picked onto the volume. The vtk.js objects and the voxels live in VolumeRenderer3D,
+ * threshold, the surface pipeline's status, the last frame-rate measurement, the last
+ * click picked onto the volume and what the last control-point drag cost. The vtk.js objects and the voxels live in VolumeRenderer3D,
  * never here.
  */
 import { makeAutoObservable, observableRef } from 'mobx';
@@ -29,6 +29,14 @@ export interface View3DVolumeContext {
   autoWindow: [number, number];
 }
 
+/** One drag of a control point in the 3D view: the surface picks its pointer moves made. */
+export interface PointDragSummary {
+  moves: number;
+  /** Mean and worst time of one move's pick, ms. */
+  meanMs: number;
+  maxMs: number;
+}
+
 const ANTERIOR_LETTERS: EdgeLetters = { left: 'R', right: 'L', top: 'S', bottom: 'I' };
 export const NO_SURFACE_NOTICE = 'No surface under the cursor';
 
@@ -48,11 +56,12 @@ export class View3DStore {
   volume: View3DVolumeContext | null = null;
   /** The last click picked onto the volume with the path tool; null before any. */
   lastPick: VolumePick | null = null;
-  /** A short message about the last pick (it missed); null when there is nothing to say. */
+  /** A short message about the last pick (it missed, or met a locked path); null when there is nothing to say. */
   pickNotice: string | null = null;
+  lastDrag: PointDragSummary | null = null;
 
   constructor() {
-    makeAutoObservable(this, { orientation: observableRef, surface: observableRef, volume: observableRef, lastPick: observableRef }, { autoBind: true });
+    makeAutoObservable(this, { orientation: observableRef, surface: observableRef, volume: observableRef, lastPick: observableRef, lastDrag: observableRef }, { autoBind: true });
   }
 
   get preset(): VolumePreset {
@@ -88,7 +97,8 @@ export class View3DStore {
     this.orientation = ANTERIOR_LETTERS;
     this.lastPick = null;
     this.pickNotice = null;
-    if (context) this.setPreset(defaultPresetId(context.modality));
+    this.lastDrag = null;
+    if (context) this.setPreset(defaultPresetId(context.modality, context.range));
   }
 
   setPreset(id: PresetId): void {
@@ -115,6 +125,16 @@ export class View3DStore {
   setPick(pick: VolumePick): void {
     this.lastPick = pick;
     this.pickNotice = pick.point ? null : NO_SURFACE_NOTICE;
+  }
+
+  showNotice(text: string): void {
+    this.pickNotice = text;
+  }
+
+  /** A finished drag, from the pick time of each of its moves (none: the press only selected the point). */
+  setDrag(moveMs: readonly number[]): void {
+    const moves = moveMs.length;
+    this.lastDrag = moves === 0 ? null : { moves, meanMs: moveMs.reduce((sum, ms) => sum + ms, 0) / moves, maxMs: Math.max(...moveMs) };
   }
 
   dismissPickNotice(): void {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fromAxes, transformPoint } from '../../shared/math/mat4';
 import type { RendererVolume } from '../viewers/RendererVolume';
+import { formatWindow } from '../viewers/valueFormat';
+import { voiFunction, windowDragStep, windowToByte } from '../viewers/windowLevel';
 import { rulerLengthMm, ViewerStore } from './ViewerStore';
 
 /** 20×10×8 voxels of 1 × 1 × 2.5 mm, axial, value = 100·k + 10·j + i (every voxel distinct). */
@@ -86,5 +88,56 @@ describe('ViewerStore', () => {
     expect([viewer.windowCenter, viewer.views.axial.zoom, viewer.views.axial.sliceNumber]).toEqual([50, 1, 4]);
     viewer.setSplit(0.02, 0.97);
     expect([viewer.splitColumn, viewer.splitRow]).toEqual([0.15, 0.85]);
+  });
+
+  it('opens a μ volume (mm⁻¹) on the bulk of its values, not on outliers, and windows it continuously', () => {
+    // 60 % air near 0, 30 % soft tissue 0.019, 9.4 % bone 0.045 mm⁻¹, and 0.3 % each of streak outliers at −0.2 and 0.4.
+    const base = volume();
+    const voxels = new Float32Array(base.voxels.length).map((_, n) => {
+      const u = (n * 7919) % 1000; // a deterministic shuffle of the classes over the grid
+      return u < 3 ? -0.2 : u < 6 ? 0.4 : u < 606 ? ((n % 11) - 5) * 1e-4 : u < 906 ? 0.019 : 0.045;
+    });
+    for (const modality of ['XA', 'CT']) {
+      const viewer = new ViewerStore();
+      viewer.setVolume({ ...base, modality, voxels, range: [Math.fround(-0.2), Math.fround(0.4)] });
+      const { windowCenter: c, windowWidth: w } = viewer;
+      expect(viewer.presetId).toBeNull(); // a CT series holding μ gets no HU preset either
+      const low = c - w / 2;
+      const high = c + w / 2;
+      // The window covers air to bone (within a histogram bin, 0.6/2047 mm⁻¹), nothing like the full 0.6 mm⁻¹.
+      expect(low).toBeGreaterThan(-0.002);
+      expect(low).toBeLessThan(0);
+      expect(high).toBeGreaterThan(0.044);
+      expect(high).toBeLessThan(0.047);
+      // Tissue is mid-grey, bone near white, air near black.
+      const grey = (v: number): number => windowToByte(v, c, w, voiFunction(viewer.valueScale));
+      expect(grey(0.019)).toBeGreaterThan(90);
+      expect(grey(0.019)).toBeLessThan(140);
+      expect(grey(0.045)).toBeGreaterThan(240);
+      expect(grey(0)).toBeLessThan(20);
+      expect(formatWindow(c, w, viewer.valueScale)).toMatch(/^W 0\.04\d\d L 0\.02\d\d$/);
+    }
+  });
+
+  it('lets a μ window narrow below 1 down to a floor of 10⁻⁴ of the range, and drags it in proportion', () => {
+    const base = volume();
+    const voxels = new Float32Array(base.voxels.length).map((_, n) => (n % 500) * 1e-4); // 0 … 0.0499
+    const viewer = new ViewerStore();
+    viewer.setVolume({ ...base, modality: 'XA', voxels, range: [0, Math.fround(0.0499)] });
+    viewer.setWindow(0.02, 0.004);
+    expect([viewer.windowCenter, viewer.windowWidth]).toEqual([0.02, 0.004]);
+    viewer.setWindow(0.02, 0);
+    expect(viewer.windowWidth).toBeCloseTo(0.0499e-4, 12);
+    // A right-drag of 256 px to the right from the floor widens the window by a sizeable part of the range.
+    for (let n = 0; n < 256; n++) viewer.dragWindow(1, 0);
+    expect(viewer.windowWidth).toBeGreaterThan(0.0499 / 64);
+    // Dragging down moves the level by the same rate as the width.
+    const before = viewer.windowCenter;
+    viewer.dragWindow(0, 10);
+    expect(viewer.windowCenter - before).toBeCloseTo(10 * windowDragStep(viewer.windowWidth, viewer.valueScale), 12);
+    // Integer (HU) data keep DICOM's floor of 1.
+    viewer.setVolume(volume());
+    viewer.setWindow(0, 0.004);
+    expect(viewer.windowWidth).toBe(1);
   });
 });

@@ -9,6 +9,7 @@ import { invertAffine, transformPoint, type Mat4 } from '../../shared/math/mat4'
 import { sampleVolume } from '../../shared/reformat/reslicePlane';
 import type { RendererVolume } from '../viewers/RendererVolume';
 import { centreVoxelLps, SLICE_ORIENTATIONS, type SliceOrientation, type VolumeGeometry } from '../viewers/slice/sliceGeometry';
+import { INTEGER_SCALE, minWindowWidth, valueScaleOf, windowDragStep, type ValueScale } from '../viewers/windowLevel';
 import { SliceViewState } from './SliceViewState';
 import { defaultWindow, WINDOW_PRESETS, type WindowPreset } from './windowPresets';
 
@@ -96,10 +97,21 @@ export class ViewerStore {
     this.labelOverlay = overlay;
   }
 
+  /** How the volume's values scale, for windowing and for printing them. */
+  get valueScale(): ValueScale {
+    return this.volume ? valueScaleOf(this.volume.voxels, this.volume.range) : INTEGER_SCALE;
+  }
+
   setWindow(center: number, width: number): void {
     this.windowCenter = center;
-    this.windowWidth = Math.max(1, width);
+    this.windowWidth = Math.max(minWindowWidth(this.valueScale), width);
     this.presetId = null;
+  }
+
+  /** Right-drag by (dx, dy) screen pixels: horizontal widens the window, vertical moves the level. */
+  dragWindow(dx: number, dy: number): void {
+    const step = windowDragStep(this.windowWidth, this.valueScale);
+    this.setWindow(this.windowCenter + dy * step, this.windowWidth + dx * step);
   }
 
   applyPreset(id: WindowPreset['id']): void {
@@ -112,7 +124,7 @@ export class ViewerStore {
 
   resetWindow(): void {
     if (!this.volume) return;
-    const w = defaultWindow(this.volume.modality, this.volume.range);
+    const w = defaultWindow(this.volume);
     this.windowCenter = w.center;
     this.windowWidth = w.width;
     this.presetId = w.presetId;

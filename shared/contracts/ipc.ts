@@ -5,6 +5,10 @@
  * takes one object and returns one result; events are `onDid*`.
  */
 import type { IndexResult } from '../dicom/SeriesSummary';
+import type { VolumeFormat } from '../io/volumeFormats';
+import type { GeometryReport } from '../recon/cArmGeometry';
+import type { HuCalibration } from '../recon/huScale';
+import type { RampWindow } from '../recon/rampFilter';
 import type { FoldReport } from '../reformat/jacobian';
 import type { MapBackReport } from '../reformat/mapBack';
 import type { ProjectionChoice } from '../reformat/projectVolume';
@@ -137,13 +141,120 @@ export interface SessionPath {
   points: [number, number, number][];
 }
 
-export type JobKind = 'dicom:index' | 'volume:load' | 'reformat:export' | 'reformat:mapBack';
+/** A reconstruction grid: voxels per axis and the isotropic voxel size, centred on the isocentre. */
+export interface ReconGridChoice {
+  size: [number, number, number];
+  /** mm. */
+  spacing: number;
+}
+
+/** What the Reconstruct panel shows before anything runs (`recon:describe`). */
+export interface ReconstructionPlan {
+  seriesUid: string;
+  description: string;
+  report: GeometryReport;
+  /** What was assumed reading the run, then the report's sanity warnings, as plain sentences. */
+  warnings: string[];
+  intensity: 'LIN' | 'LOG';
+  /** Units of μ as reconstructed: '1/mm', or the vendor's log units per mm for LOG runs. */
+  units: string;
+  /** The value scale the panel starts with: HU (the viewers' CT windows and presets apply). */
+  defaultScale: ReconValueScale;
+  /** The grid asked for, completed from the default (size or spacing alone fills in the other). */
+  grid: ReconGridChoice;
+  /** The grid covering the field of view at the detector's resolution at the isocentre. */
+  defaultGrid: ReconGridChoice;
+  /** The low-resolution grid of the automatic preview (same field of view). */
+  previewGrid: ReconGridChoice;
+  /** What reconstructing `grid` holds in memory at most, and what Lumen may use. */
+  memoryBytes: number;
+  budgetBytes: number;
+}
+
+export type ReconAlgorithm = 'fdk' | 'sart';
+
+/**
+ * The values a reconstruction holds: linear attenuation μ (as RTK), or Hounsfield units,
+ * HU = 1000 · (μ / μwater − 1), which the slice and 3D views' CT windows and presets
+ * expect (see shared/recon/huScale.ts for how μwater is found when not given).
+ */
+export type ReconValueScale = 'mu' | 'hu';
+
+export interface ReconstructionParams {
+  algorithm: ReconAlgorithm;
+  size: [number, number, number];
+  /** Isotropic voxel size, mm. */
+  spacing: number;
+  window: RampWindow;
+  /** Ramp cut-off as a fraction of the detector's Nyquist frequency, (0, 1]. */
+  cutoff: number;
+  scale: ReconValueScale;
+  /** HU scale: μ of water in the run's units (1/mm for LIN runs), measured on a water phantom; omitted: estimated from the volume. */
+  muWater?: number;
+  /** SART: passes over all views, and ordered subsets per pass (default one view per subset). */
+  iterations?: number;
+  subsets?: number;
+  /** A fast low-resolution look: replaces the previous preview and is not listed with the results. */
+  preview?: boolean;
+}
+
+/** A reconstruction held in main as a volume (served by `volume:getVoxels` and `volume:export` under its own UID). */
+export interface ReconstructionInfo extends VolumeInfo {
+  /** "Reconstruction of <run>". */
+  description: string;
+  /** The rotational run it was made from. */
+  sourceSeriesUid: string;
+  preview: boolean;
+  /** 'HU', '1/mm', or 'LOG units/mm'. */
+  units: string;
+  /** HU scale: the μ water used, and whether it was given or estimated from the volume. */
+  huCalibration?: HuCalibration;
+  params: ReconstructionParams;
+  /** Wall time of the whole job, s. */
+  elapsed_s: number;
+}
+
+export type VolumeExportFormat = VolumeFormat | 'dicom';
+
+/** An iso-surface of a loaded volume as STL (`volume:exportSurface`). */
+export interface SurfaceExportRequest {
+  seriesUid: string;
+  out: string;
+  /** Iso-value in the volume's units (HU for CT). */
+  threshold: number;
+  /** Taubin smoothing passes (default none). */
+  smoothIterations?: number;
+  /** Fraction of the triangles kept, (0, 1] (default 1). */
+  decimate?: number;
+  /** Only the component with the most triangles. */
+  largestOnly?: boolean;
+}
+
+export interface SurfaceExportResult {
+  file: string;
+  triangles: number;
+  vertices: number;
+  bytes: number;
+}
+
+/** What `volume:export` wrote: one file, or a new folder of one DICOM file per slice. */
+export interface VolumeExportResult {
+  out: string;
+  format: VolumeExportFormat;
+  files: number;
+  bytes: number;
+}
+
+export type JobKind = 'dicom:index' | 'volume:load' | 'reformat:export' | 'reformat:mapBack' | 'recon:reconstruct' | 'volume:export' | 'volume:exportSurface';
 
 export interface JobResults {
   'dicom:index': IndexResult;
   'volume:load': VolumeInfo;
   'reformat:export': ReformatExportResult;
   'reformat:mapBack': MappedLabelsInfo;
+  'recon:reconstruct': ReconstructionInfo;
+  'volume:export': VolumeExportResult;
+  'volume:exportSurface': SurfaceExportResult;
 }
 
 export type JobFinish =
@@ -177,6 +288,17 @@ export interface Invoke {
   'paths:load': (req: { seriesUid: string }) => { paths: SessionPath[] };
   /** Saves a volume's paths with its session, replacing what was saved (atomic write). */
   'paths:save': (req: { seriesUid: string; paths: SessionPath[] }) => { savedAt: string };
+  /** A rotational run's geometry report, default grids and the memory a grid needs (size and spacing optional). */
+  'recon:describe': (req: { seriesUid: string; size?: [number, number, number]; spacing?: number; algorithm?: ReconAlgorithm; subsets?: number }) => ReconstructionPlan;
+  /** Reconstructs a rotational run into a new volume held in main (job 'recon:reconstruct'). */
+  'recon:reconstruct': (req: { seriesUid: string; params: ReconstructionParams }) => { jobId: JobId };
+  /**
+   * Writes a loaded volume (a series or a reconstruction) as NRRD, NIfTI, MetaImage, or a DICOM series into a new folder
+   * (job 'volume:export'); a destination that cannot be written is refused at once.
+   */
+  'volume:export': (req: { seriesUid: string; out: string; format: VolumeExportFormat }) => { jobId: JobId };
+  /** Writes a loaded volume's iso-surface as an STL file: marching cubes, optional smoothing and decimation (job 'volume:exportSurface'). */
+  'volume:exportSurface': (req: SurfaceExportRequest) => { jobId: JobId };
   'job:cancel': (req: { jobId: JobId }) => { cancelled: boolean };
 }
 
@@ -225,6 +347,10 @@ const invokeChannelSet = {
   'labels:save': true,
   'paths:load': true,
   'paths:save': true,
+  'recon:describe': true,
+  'recon:reconstruct': true,
+  'volume:export': true,
+  'volume:exportSurface': true,
   'job:cancel': true,
 } as const satisfies Record<InvokeChannel, true>;
 

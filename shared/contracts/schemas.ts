@@ -3,6 +3,7 @@
  * before a handler sees it, whichever transport it came over.
  */
 import { z } from 'zod';
+import { RAMP_WINDOWS } from '../recon/rampFilter';
 import type { InvokeChannel, InvokeRequest } from './ipc';
 
 const empty = z.object({}).strict();
@@ -69,6 +70,26 @@ export const sessionPaths = z.array(sessionPath).max(MAX_SESSION_PATHS, `A sessi
 const labelSlice = z.object({ slice: z.number().int().min(0).max(MAX_SLICES), voxels: z.instanceof(Uint8Array) }).strict();
 const labelsId = z.string().min(1).max(128);
 
+/** The CLI's --size limit. */
+const MAX_RECON_VOXELS_PER_AXIS = 4096;
+const reconSize = z.tuple([1, 2, 3].map(() => z.number().int().min(1).max(MAX_RECON_VOXELS_PER_AXIS)) as [z.ZodNumber, z.ZodNumber, z.ZodNumber]);
+
+const reconstructionParams = z
+  .object({
+    algorithm: z.enum(['fdk', 'sart']),
+    size: reconSize,
+    spacing: positiveMm,
+    window: z.enum(RAMP_WINDOWS),
+    cutoff: z.number().finite().gt(0, 'The cut-off is a fraction of the Nyquist frequency above 0.').max(1, 'The cut-off is at most 1 (the Nyquist frequency).'),
+    scale: z.enum(['mu', 'hu']),
+    muWater: z.number().finite().positive('The attenuation of water is a positive number.').max(1e6).optional(),
+    iterations: z.number().int().min(1).max(1000).optional(),
+    subsets: z.number().int().min(1).max(100_000).optional(),
+    preview: z.boolean().optional(),
+  })
+  .strict()
+  .refine((p) => p.algorithm !== 'sart' || p.iterations !== undefined, { message: 'SART needs a number of iterations.', path: ['iterations'] });
+
 export const requestSchemas = {
   'app:getInfo': empty,
   'app:listRecentFolders': empty,
@@ -94,5 +115,20 @@ export const requestSchemas = {
   'labels:save': z.object({ labelsId, out: folderPath }).strict(),
   'paths:load': z.object({ seriesUid }).strict(),
   'paths:save': z.object({ seriesUid, paths: sessionPaths }).strict(),
+  'recon:describe': z
+    .object({ seriesUid, size: reconSize.optional(), spacing: positiveMm.optional(), algorithm: z.enum(['fdk', 'sart']).optional(), subsets: z.number().int().min(1).max(100_000).optional() })
+    .strict(),
+  'recon:reconstruct': z.object({ seriesUid, params: reconstructionParams }).strict(),
+  'volume:export': z.object({ seriesUid, out: folderPath, format: z.enum(['nrrd', 'nifti', 'nifti-gzip', 'metaimage', 'dicom']) }).strict(),
+  'volume:exportSurface': z
+    .object({
+      seriesUid,
+      out: folderPath,
+      threshold: finite,
+      smoothIterations: z.number().int().min(0).max(1000).optional(),
+      decimate: z.number().finite().gt(0).max(1).optional(),
+      largestOnly: z.boolean().optional(),
+    })
+    .strict(),
   'job:cancel': z.object({ jobId: z.string().min(1).max(128) }).strict(),
 } satisfies { [C in InvokeChannel]: z.ZodType<InvokeRequest<C>> };

@@ -6,6 +6,8 @@
  */
 import type { DicomHeader } from '../dicom/DicomHeader';
 import type { SkippedFile } from '../dicom/SeriesSummary';
+import type { VolumeSeriesMeta } from '../dicom/writeVolumeSeries';
+import type { VolumeFormat } from '../io/volumeFormats';
 import type { InverseDisplacementField } from '../reformat/inverseDisplacementField';
 import type { MapBackReport } from '../reformat/mapBack';
 import type { Interpolation } from '../reformat/reslicePlane';
@@ -14,6 +16,7 @@ import type { WasmVolume } from '../reformat/wasm/wasmVolume';
 import type { ConeBeamGeometry } from '../recon/cArmGeometry';
 import type { ReconGrid } from '../recon/fdk';
 import type { RampWindow } from '../recon/rampFilter';
+import type { ViewPreprocessing } from '../recon/viewPreprocessing';
 import type { Thumbnail } from './ipc';
 
 /** One frame of one file. */
@@ -37,6 +40,27 @@ export interface ModalityFrame {
   windowCenter?: number;
   windowWidth?: number;
   monochrome1: boolean;
+}
+
+/** A volume on shared memory: Float32 voxels, slice-major, column fastest. */
+export interface SharedVolume {
+  voxels: SharedArrayBuffer;
+  dimensions: [number, number, number];
+  ijkToLps: number[];
+}
+
+/** An iso-surface as binary STL, with what the export reports about it; the bytes are moved. */
+export interface SurfaceStl {
+  stl: Uint8Array;
+  triangles: number;
+  vertices: number;
+  frame: 'LPS' | 'RAS';
+  areaMm2: number;
+  /** Enclosed volume in mL (cm³). */
+  volumeMl: number;
+  /** Components of the marching-cubes surface, before keeping the largest. */
+  components: number;
+  timings: { marchingCubes_s: number; largest_s: number; smooth_s: number; decimate_s: number; write_s: number };
 }
 
 /** One slice of a volume: which frame to decode and where it goes. */
@@ -103,7 +127,7 @@ export interface WorkerTasks {
    * The unattenuated intensity (I0, LIN runs) or air level (LOG runs) of each of a few
    * projections of a rotational run, each estimated from its own pixels.
    */
-  'recon:estimateI0': { request: { views: FrameRef[]; columns: number; rows: number }; response: { i0: number[] } };
+  'recon:estimateI0': { request: { views: FrameRef[]; columns: number; rows: number; preprocessing?: ViewPreprocessing }; response: { i0: number[] } };
   /**
    * Decodes projections of a rotational run, turns them into line integrals and applies
    * the FDK projection filter (weights and ramp, which depend on the view's index `view`
@@ -119,6 +143,8 @@ export interface WorkerTasks {
       i0: number;
       window: RampWindow;
       cutoff?: number;
+      /** Dark/flat correction and detector binning, applied before the line integrals. */
+      preprocessing?: ViewPreprocessing;
       out: SharedArrayBuffer;
     };
     response: Record<string, never>;
@@ -126,11 +152,80 @@ export interface WorkerTasks {
   /**
    * Backprojects every filtered view (shared, as written by recon:filterViews) into
    * slices [kFirst, kLast) of the shared output volume (grid.dimensions Float32, column
-   * fastest); each task owns its slab, so no two write the same voxel. Progress counts views.
+   * fastest); each task owns its slab, so no two write the same voxel. Voxels outside what
+   * every view of the batch sees may be left without its contributions (they are outside
+   * the run's field of view, which the service clears). Progress counts views.
    */
   'recon:backproject': {
     request: { geometry: ConeBeamGeometry; filtered: SharedArrayBuffer; grid: ReconGrid; kFirst: number; kLast: number; out: SharedArrayBuffer };
     response: Record<string, never>;
+  };
+
+  /**
+   * Decodes projections of a rotational run into line integrals (LIN: −ln(I/i0); LOG: the
+   * drop below the air level i0), after the preprocessing if any (then `columns` × `rows`
+   * is the binned size), each into its own shared buffer (rows × columns Float32, column
+   * fastest). Progress counts views.
+   */
+  'sart:lineIntegrals': {
+    request: { views: (FrameRef & { out: SharedArrayBuffer })[]; columns: number; rows: number; intensity: 'LIN' | 'LOG'; i0: number; preprocessing?: ViewPreprocessing };
+    response: Record<string, never>;
+  };
+  /**
+   * SART's forward step (shared/recon/sart.ts sartCorrections) over detector rows
+   * [rowFirst, rowLast) of views of `geometry`: each projected through the shared volume
+   * (grid.dimensions Float32, column fastest), compared with its measured line integrals
+   * and written as normalised corrections into place `slot` of the shared `corrections`
+   * (slots × rows × columns Float32). Progress counts items; returns Σ (b − A x)².
+   */
+  'sart:corrections': {
+    request: {
+      geometry: ConeBeamGeometry;
+      grid: ReconGrid;
+      volume: SharedArrayBuffer;
+      corrections: SharedArrayBuffer;
+      items: { view: number; slot: number; rowFirst: number; rowLast: number; measured: SharedArrayBuffer }[];
+    };
+    response: { squares: number };
+  };
+  /**
+   * SART's update of one subset (sartSlabUpdate) on slices [kFirst, kLast) of the shared
+   * volume: `geometry.views` are the subset's, in the order of their slots in
+   * `corrections`; `mask` is the field of view (grid.dimensions Uint8). Each task owns its
+   * slab. Progress counts views.
+   */
+  'sart:update': {
+    request: {
+      geometry: ConeBeamGeometry;
+      grid: ReconGrid;
+      volume: SharedArrayBuffer;
+      corrections: SharedArrayBuffer;
+      mask: SharedArrayBuffer;
+      kFirst: number;
+      kLast: number;
+      lambda: number;
+    };
+    response: Record<string, never>;
+  };
+
+  /**
+   * A volume's iso-surface as STL bytes (marching cubes, then the options' largest part,
+   * smoothing and decimation) from the shared voxels (Float32, column fastest). Progress
+   * is one bar over every stage, named in `stage`.
+   */
+  'export:surface': {
+    request: SharedVolume & { threshold: number; smoothIterations?: number; decimate?: number; largestOnly?: boolean; ras?: boolean };
+    response: SurfaceStl;
+  };
+  /** A shared volume encoded as one NRRD, NIfTI or MetaImage file, in int16 when that loses nothing. Progress names the stage. */
+  'export:encodeVolume': {
+    request: SharedVolume & { format: VolumeFormat };
+    response: { bytes: Uint8Array; voxelType: 'int16' | 'float32' };
+  };
+  /** A shared volume written as a DICOM series, one file per slice, into the existing empty `folder`. Progress counts slices. */
+  'export:dicomSeries': {
+    request: SharedVolume & { meta: VolumeSeriesMeta; folder: string };
+    response: { files: number; bytes: number; seriesInstanceUid: string };
   };
 
   // Test-only tasks: the worker refuses them unless started with test tasks enabled.
@@ -147,4 +242,6 @@ export type WorkerTaskResponse<T extends WorkerTaskName> = WorkerTasks[T]['respo
 export interface WorkerTaskProgress {
   done: number;
   total: number;
+  /** What is being done, for tasks whose progress runs through several stages. */
+  stage?: string;
 }

@@ -16,6 +16,10 @@ export interface FrameGeometry {
   /** Enhanced XA per-frame positioner angles, where present. */
   positionerPrimaryAngle?: number;
   positionerSecondaryAngle?: number;
+  /** Enhanced XA/XRF X-Ray Geometry (0018,9476): Distance Source to Detector (0018,1110), mm. */
+  distanceSourceToDetector?: number;
+  /** Enhanced XA/XRF X-Ray Geometry (0018,9476): Distance Source to Isocenter (0018,9402), mm. */
+  distanceSourceToIsocenter?: number;
 }
 
 export interface DicomHeader {
@@ -76,10 +80,18 @@ export interface DicomHeader {
   positionerSecondaryAngle?: number;
   positionerPrimaryAngleIncrement?: number[];
   positionerSecondaryAngleIncrement?: number[];
+  /** (0018,1110); Enhanced XA/XRF: frame 0's X-Ray Geometry value. */
   distanceSourceToDetector?: number;
+  /** (0018,1111), source to isocentre; Enhanced XA/XRF: frame 0's Distance Source to Isocenter (0018,9402). */
   distanceSourceToPatient?: number;
   imagerPixelSpacing?: [number, number];
   pixelIntensityRelationship?: string;
+  /** Enhanced XA/XRF X-Ray Receptor Type (0018,9420): IMG_INTENSIFIER or DIGITAL_DETECTOR. */
+  xRayReceptorType?: string;
+  /** Classic XA/XRF Intensifier Size (0018,1162), mm: present only for an image intensifier. */
+  intensifierSize?: number;
+  /** Digital X-Ray Detector Type (0018,7004): DIRECT, SCINTILLATOR, STORAGE, FILM. */
+  detectorType?: string;
   frameTime?: number;
   frameTimeVector?: number[];
 

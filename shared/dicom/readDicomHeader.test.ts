@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ENHANCED_XA_IMAGE_STORAGE, writeRotationalRun, type EnhancedXaOptions } from '../../test/fixtures/rotationalRun';
 import type { DicomHeader } from './DicomHeader';
 import { DicomReadError, HeaderNeedsMoreBytes } from './DicomReadError';
 import { readDicomHeader } from './readDicomHeader';
@@ -238,6 +239,11 @@ print(json.dumps({'ipp': f(d.ImagePositionPatient), 'iop': f(d.ImageOrientationP
         expect(h.perFrame?.[3].imagePositionPatient).toEqual([-100, -100, 3]);
         expect(h.perFrame?.[3].imageOrientationPatient).toEqual([1, 0, 0, 0, 0, -1]);
         expect(h.perFrame?.[0].pixelSpacing).toEqual([0.3, 0.31]);
+        // X-Ray Geometry per frame: Distance Source to Isocenter is FL (binary, in every transfer syntax).
+        expect(h.perFrame?.map((g) => [g.distanceSourceToDetector, g.distanceSourceToIsocenter]), name).toEqual([
+          [1199.5, 780.1], [1200.5, 781.1], [1201.5, 782.1], [1202.5, 783.1],
+        ]);
+        expect(h.xRayReceptorType).toBe('DIGITAL_DETECTOR');
         expect(h.positionerMotion).toBe('DYNAMIC');
         expect(h.positionerPrimaryAngle).toBe(-30);
         expect(h.positionerPrimaryAngleIncrement).toEqual([20, 20, 20]);
@@ -276,7 +282,7 @@ ds.PositionerMotion = 'DYNAMIC'; ds.PositionerPrimaryAngle = -30; ds.PositionerS
 ds.PositionerPrimaryAngleIncrement = [20, 20, 20]; ds.PositionerSecondaryAngleIncrement = [0, 0, 0]
 ds.DistanceSourceToDetector = 1200; ds.DistanceSourceToPatient = 785.5; ds.ImagerPixelSpacing = [0.154, 0.154]
 ds.PixelIntensityRelationship = 'LOG'; ds.FrameTime = 33.3; ds.FrameTimeVector = [0, 33.3, 33.3, 33.3]
-ds.GantryDetectorTilt = 0; ds.LossyImageCompression = '01'
+ds.GantryDetectorTilt = 0; ds.LossyImageCompression = '01'; ds.XRayReceptorType = 'DIGITAL_DETECTOR'
 shared = Dataset()
 pm = Dataset(); pm.PixelSpacing = [0.3, 0.31]; pm.SliceThickness = 1; shared.PixelMeasuresSequence = Sequence([pm])
 po = Dataset(); po.ImageOrientationPatient = [1, 0, 0, 0, 0, -1]; shared.PlaneOrientationSequence = Sequence([po])
@@ -287,6 +293,7 @@ for i, a in enumerate([-30, -10, 10, 30]):
     g = Dataset()
     pp = Dataset(); pp.ImagePositionPatient = [-100, -100, i]; g.PlanePositionSequence = Sequence([pp])
     pos = Dataset(); pos.PositionerPrimaryAngle = a; pos.PositionerSecondaryAngle = 1.5; g.PositionerPositionSequence = Sequence([pos])
+    geo = Dataset(); geo.DistanceSourceToIsocenter = 780.1 + i; geo.DistanceSourceToDetector = 1199.5 + i; g.XRayGeometrySequence = Sequence([geo])
     frames.append(g)
 ds.PerFrameFunctionalGroupsSequence = Sequence(frames)
 ds.PixelData = bytes(2 * 2 * 2 * 4)
@@ -296,3 +303,35 @@ print('{}')`,
     [file, ts],
   );
 }
+
+describe('readDicomHeader on Enhanced XA written by the fixtures (X-Ray Geometry functional groups)', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-exa-fixture-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const readRun = (name: string, enhanced: EnhancedXaOptions): DicomHeader => {
+    const { file } = writeRotationalRun({ dir: path.join(tmp, name), frames: 5, arcDeg: 40, detector: [8, 6], pixelMm: 1, enhanced });
+    return readLikeIndexer(file);
+  };
+
+  it('reads per-frame distances from each frame’s group, and frame 0’s as the series’', () => {
+    const h = readRun('per-frame', { sid: [1190, 1191, 1192, 1193, 1194], sod: [801.7, 802.7, 803.7, 804.7, 805.7], receptor: 'IMG_INTENSIFIER' });
+    expect(h.sopClassUid).toBe(ENHANCED_XA_IMAGE_STORAGE);
+    expect(h.perFrame?.map((g) => [g.distanceSourceToDetector, g.distanceSourceToIsocenter])).toEqual([
+      [1190, 801.7], [1191, 802.7], [1192, 803.7], [1193, 804.7], [1194, 805.7],
+    ]);
+    expect([h.distanceSourceToDetector, h.distanceSourceToPatient]).toEqual([1190, 801.7]);
+    expect(h.xRayReceptorType).toBe('IMG_INTENSIFIER');
+  });
+
+  it('gives every frame the shared group’s distances', () => {
+    const h = readRun('shared', { sid: [1210], sod: [777.25] });
+    expect(h.perFrame?.map((g) => [g.distanceSourceToDetector, g.distanceSourceToIsocenter])).toEqual(Array.from({ length: 5 }, () => [1210, 777.25]));
+    expect([h.distanceSourceToDetector, h.distanceSourceToPatient]).toEqual([1210, 777.25]);
+    expect(h.xRayReceptorType).toBeUndefined();
+  });
+
+  it('leaves the distances unknown when the run has none', () => {
+    const h = readRun('none', {});
+    expect(h.perFrame?.every((g) => g.distanceSourceToDetector === undefined && g.distanceSourceToIsocenter === undefined)).toBe(true);
+    expect([h.distanceSourceToDetector, h.distanceSourceToPatient]).toEqual([undefined, undefined]);
+  });
+});

@@ -16,6 +16,8 @@ const SHARED_GROUPS = 'x52009229';
 const PER_FRAME_GROUPS = 'x52009230';
 const PIXEL_VALUE_TRANSFORMATION = 'x00289145';
 const FRAME_VOI_LUT = 'x00289132';
+/** Enhanced XA/XRF X-Ray Geometry functional group: the source distances of a frame. */
+const XRAY_GEOMETRY = 'x00189476';
 
 export function readDicomHeader(bytes: Uint8Array, file: string, fileSize: number): DicomHeader {
   try {
@@ -71,10 +73,10 @@ function buildHeader(
   const shared = v.items(SHARED_GROUPS)[0];
   const perFrameGroups = v.items(PER_FRAME_GROUPS);
 
-  const sharedGeometry = shared ? functionalGroupGeometry(shared) : {};
+  const sharedGeometry = shared ? mergeGeometry(functionalGroupGeometry(shared), xRayGeometry(shared)) : {};
   const geometry = mergeGeometry(imagePlaneGeometry(v), sharedGeometry);
   const perFrame: FrameGeometry[] | undefined = perFrameGroups.length > 0
-    ? perFrameGroups.map((g) => mergeGeometry(sharedGeometry, functionalGroupGeometry(g)))
+    ? perFrameGroups.map((g) => mergeGeometry(sharedGeometry, functionalGroupGeometry(g), xRayGeometry(g)))
     : undefined;
   // Enhanced objects keep the geometry only per frame; expose frame 0's as the default.
   const frame0 = perFrame?.[0];
@@ -138,10 +140,14 @@ function buildHeader(
     positionerSecondaryAngle: v.number('x00181511', 'Positioner Secondary Angle') ?? frame0?.positionerSecondaryAngle,
     positionerPrimaryAngleIncrement: v.numbers('x00181520', 'Positioner Primary Angle Increment'),
     positionerSecondaryAngleIncrement: v.numbers('x00181521', 'Positioner Secondary Angle Increment'),
-    distanceSourceToDetector: v.number('x00181110', 'Distance Source to Detector'),
-    distanceSourceToPatient: v.number('x00181111', 'Distance Source to Patient'),
+    // Enhanced XA/XRF give the distances only in the X-Ray Geometry functional group.
+    distanceSourceToDetector: v.number('x00181110', 'Distance Source to Detector') ?? frame0?.distanceSourceToDetector,
+    distanceSourceToPatient: v.number('x00181111', 'Distance Source to Patient') ?? frame0?.distanceSourceToIsocenter,
     imagerPixelSpacing: v.vector('x00181164', 'Imager Pixel Spacing', 2) as [number, number] | undefined,
     pixelIntensityRelationship: v.string('x00281040'),
+    xRayReceptorType: v.string('x00189420'),
+    intensifierSize: v.number('x00181162', 'Intensifier Size'),
+    detectorType: v.string('x00187004'),
     frameTime: v.number('x00181063', 'Frame Time'),
     frameTimeVector: v.numbers('x00181065', 'Frame Time Vector'),
   };
@@ -152,6 +158,37 @@ function buildHeader(
   h.numberOfFrames = numberOfFrames(v, opened, h, perFrameGroups.length);
   assertPixelDataFits(opened, h);
   return stripUndefined(h);
+}
+
+/**
+ * The X-Ray Geometry functional group (0018,9476) of Enhanced XA/XRF: Distance Source to
+ * Detector (0018,1110, DS) and Distance Source to Isocenter (0018,9402, FL), per frame
+ * or shared.
+ */
+function xRayGeometry(group: ElementValues): FrameGeometry {
+  const g: FrameGeometry = {};
+  const item = group.items(XRAY_GEOMETRY)[0];
+  if (!item) return g;
+  const sid = item.number('x00181110', 'Distance Source to Detector');
+  if (sid !== undefined) g.distanceSourceToDetector = sid;
+  const sod = float32(item, 'x00189402', 'Distance Source to Isocenter');
+  if (sod !== undefined) g.distanceSourceToIsocenter = sod;
+  return g;
+}
+
+/**
+ * One FL value (binary float32; implicit VR leaves the VR unknown) or, where a writer
+ * used a numeric string, that. Rounded to float32's 7 significant digits, so 810.3 reads
+ * 810.3 rather than 810.2999877929688.
+ */
+function float32(v: ElementValues, tag: string, name: string): number | undefined {
+  const el = v.element(tag);
+  if (!el || el.length === 0) return undefined;
+  if ((el.vr === 'FL' || el.vr === undefined) && el.length === 4) {
+    const value = v.dataSet.byteArrayParser.readFloat(v.dataSet.byteArray, el.dataOffset);
+    return Number.isFinite(value) ? Number(value.toPrecision(7)) : undefined;
+  }
+  return v.number(tag, name);
 }
 
 /**

@@ -221,6 +221,11 @@ function stringOf(elements: DicomDataset, t: number): string | undefined {
  * are required: they are copied into the meta header. Group-0002 elements in the input
  * are ignored; the meta header is always built here so its group length is right.
  */
+/** A data set's bytes in Explicit VR Little Endian, without preamble or meta header (to be followed by encapsulated pixel data). */
+export function encodeDatasetBytes(dataset: DicomDataset): Uint8Array {
+  return encodeDataset(dataset).concat();
+}
+
 export function writeDicom(dataset: DicomDataset): Uint8Array {
   const sopClassUid = stringOf(dataset, 0x00080016);
   const sopInstanceUid = stringOf(dataset, 0x00080018);

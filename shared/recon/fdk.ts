@@ -16,9 +16,11 @@
  * views and backproject slabs of slices in parallel; fdkReconstruct composes them.
  */
 import { fromAxes } from '../math/mat4';
+import { cellBelow } from './cellBelow';
 import { detectorCoordinates, isFullScan, projectionMatrix, sweepAngles, type CArmView, type ConeBeamGeometry, type DetectorGeometry } from './cArmGeometry';
 import { parkerWeights } from './parkerWeights';
 import { rampFilterRows, rampKernel, rampPadding, type RampWindow } from './rampFilter';
+import { WasmRampFilter } from './wasm/WasmRampFilter';
 
 export interface ReconGrid {
   dimensions: [number, number, number];
@@ -91,8 +93,9 @@ function angularWeights(g: ConeBeamGeometry): Float64Array {
 /**
  * The per-view filtering of FDK: cosine weighting, Parker weights in a short scan, the
  * view's angular share and scale, then the windowed ramp along each row with
- * zero-padding and edge-taper truncation correction. Input and output are
- * row-major [row][column]; `out` may be the input.
+ * zero-padding and edge-taper truncation correction (the SIMD kernel of WasmRampFilter
+ * where it runs, rampFilterRows elsewhere). Input and output are row-major
+ * [row][column]; `out` may be the input.
  */
 export function makeProjectionFilter(
   g: ConeBeamGeometry,
@@ -104,22 +107,30 @@ export function makeProjectionFilter(
   const parker = parkerWeights(g);
   const halfForFullScan = isFullScan(g) ? 0.5 : 1;
   const share = angularWeights(g);
+  const simd = WasmRampFilter.create();
   const du = Float64Array.from({ length: columns }, (_, c) => detectorCoordinates(detector, c, 0)[0]);
   const dv = Float64Array.from({ length: rows }, (_, r) => detectorCoordinates(detector, 0, r)[1]);
+  // The cosine weights depend on the SID alone: worked out again only when it changes.
+  const cosines = new Float64Array(columns * rows);
+  let cosinesSid = NaN;
   return (viewIndex, lineIntegrals, out = new Float32Array(columns * rows)) => {
     const view = g.views[viewIndex];
     const columnWeights = parker(viewIndex);
     const scale = share[viewIndex] * halfForFullScan * (view.sid / view.sod);
-    const sid2 = view.sid * view.sid;
+    if (view.sid !== cosinesSid) {
+      const sid2 = view.sid * view.sid;
+      for (let r = 0; r < rows; r++) {
+        const rowDistance2 = sid2 + dv[r] * dv[r];
+        for (let c = 0; c < columns; c++) cosines[r * columns + c] = view.sid / Math.sqrt(rowDistance2 + du[c] * du[c]);
+      }
+      cosinesSid = view.sid;
+    }
     for (let r = 0; r < rows; r++) {
       const base = r * columns;
-      const rowDistance2 = sid2 + dv[r] * dv[r];
-      for (let c = 0; c < columns; c++) {
-        const cosine = view.sid / Math.sqrt(rowDistance2 + du[c] * du[c]);
-        out[base + c] = lineIntegrals[base + c] * cosine * columnWeights[c] * scale;
-      }
+      for (let c = 0; c < columns; c++) out[base + c] = lineIntegrals[base + c] * cosines[base + c] * columnWeights[c] * scale;
     }
-    rampFilterRows(out, columns, rows, response, out);
+    if (simd) simd.filterRows(out, columns, rows, response, out);
+    else rampFilterRows(out, columns, rows, response, out);
     return out;
   };
 }
@@ -196,12 +207,9 @@ export function backprojectView(
         const inverseW = 1 / (w0 + stepW * i);
         const c = (a0 + stepA * i) * inverseW;
         const r = (b0 + stepB * i) * inverseW;
-        // Inside the span 0 ≤ c ≤ columns − 1 up to rounding: truncation is the floor, and
-        // the last cell is reused at the far edge so the four taps stay in the array.
-        let c0 = c | 0;
-        let r0 = r | 0;
-        if (c0 > lastColumn) c0 = lastColumn;
-        if (r0 > lastRow) r0 = lastRow;
+        // Inside the span 0 ≤ c ≤ columns − 1 up to rounding.
+        const c0 = cellBelow(c, lastColumn);
+        const r0 = cellBelow(r, lastRow);
         const fc = c - c0;
         const fr = r - r0;
         const p = r0 * columns + c0;
@@ -214,15 +222,19 @@ export function backprojectView(
   }
 }
 
-/** 1 where every view sees the voxel (it projects inside the detector), else 0. */
-export function fieldOfViewMask(g: ConeBeamGeometry, grid: ReconGrid): Uint8Array {
+/**
+ * The field of view row by row: for grid row (j, k), n = k·ny + j, the columns
+ * [spans[2n], spans[2n + 1]] that every view sees (project inside its detector); (0, −1)
+ * where none does. Each view's visible span is an interval, so their intersection is.
+ */
+export function fieldOfViewSpans(g: ConeBeamGeometry, grid: ReconGrid): Int32Array {
   const [nx, ny, nz] = grid.dimensions;
   const { columns, rows } = g.detector;
   const matrices = g.views.map((view) => voxelToDetector(view, g.detector, grid));
-  const mask = new Uint8Array(nx * ny * nz);
+  const spans = new Int32Array(2 * ny * nz);
   const span: [number, number] = [0, -1];
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
+  for (let k = 0, n = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++, n++) {
       let low = 0;
       let high = nx - 1;
       for (const q of matrices) {
@@ -231,10 +243,37 @@ export function fieldOfViewMask(g: ConeBeamGeometry, grid: ReconGrid): Uint8Arra
         high = Math.min(high, span[1]);
         if (low > high) break;
       }
-      if (low <= high) mask.fill(1, (k * ny + j) * nx + low, (k * ny + j) * nx + high + 1);
+      // An empty span's bounds may be infinite, which an Int32Array would store as 0.
+      spans[2 * n] = low <= high ? low : 0;
+      spans[2 * n + 1] = low <= high ? high : -1;
     }
   }
+  return spans;
+}
+
+/** 1 where every view sees the voxel (it projects inside the detector), else 0. */
+export function fieldOfViewMask(g: ConeBeamGeometry, grid: ReconGrid): Uint8Array {
+  return maskOfSpans(fieldOfViewSpans(g, grid), grid.dimensions[0]);
+}
+
+/** fieldOfViewSpans as a mask: 1 inside the spans of rows of nx voxels, else 0. */
+export function maskOfSpans(spans: Int32Array, nx: number): Uint8Array {
+  const mask = new Uint8Array((spans.length / 2) * nx);
+  for (let n = 0; 2 * n < spans.length; n++) if (spans[2 * n] <= spans[2 * n + 1]) mask.fill(1, n * nx + spans[2 * n], n * nx + spans[2 * n + 1] + 1);
   return mask;
+}
+
+/** Zeroes the voxels of `volume` (rows of nx) outside the field of view given by fieldOfViewSpans. */
+export function clearOutsideFieldOfView(volume: Float32Array, nx: number, spans: Int32Array): void {
+  for (let n = 0; 2 * n < spans.length; n++) {
+    const first = spans[2 * n];
+    const last = spans[2 * n + 1];
+    if (first > last) volume.fill(0, n * nx, (n + 1) * nx);
+    else {
+      volume.fill(0, n * nx, n * nx + first);
+      volume.fill(0, n * nx + last + 1, (n + 1) * nx);
+    }
+  }
 }
 
 /**
@@ -255,7 +294,6 @@ export function fdkReconstruct(
     filter(viewIndex, lineIntegrals(viewIndex), filtered);
     backprojectView(filtered, view, g.detector, grid, 0, nz, volume);
   });
-  const mask = fieldOfViewMask(g, grid);
-  for (let n = 0; n < volume.length; n++) if (mask[n] === 0) volume[n] = 0;
+  clearOutsideFieldOfView(volume, nx, fieldOfViewSpans(g, grid));
   return volume;
 }

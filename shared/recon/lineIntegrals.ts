@@ -57,9 +57,59 @@ export function estimateI0(intensities: Float32Array | Uint16Array, columns: num
  * there, capping a line integral at ln(10⁶) ≈ 13.8 instead of +∞; intensities above I0
  * (noise in air) give small negative values, kept so noise stays unbiased.
  */
-export function toLineIntegrals(intensities: Float32Array | Uint16Array, i0: number, out = new Float32Array(intensities.length)): Float32Array {
+export function toLineIntegrals(intensities: Float32Array | Uint16Array, i0: number, out: Float32Array = new Float32Array(intensities.length)): Float32Array {
   const floor = i0 * 1e-6;
   const logI0 = Math.log(i0);
   for (let n = 0; n < intensities.length; n++) out[n] = logI0 - Math.log(Math.max(intensities[n], floor));
+  return out;
+}
+
+/**
+ * Offset and gain images of the detector, columns × rows like the views, in the same
+ * units: `dark` read without X-rays, `flat` with the unattenuated beam. DICOM has no
+ * standard home for them, so they come from the user.
+ */
+export interface DetectorCalibration {
+  dark?: Float32Array;
+  flat?: Float32Array;
+}
+
+/**
+ * Offset and gain correction of one view, (I − dark)/(flat − dark) per pixel, into `out`
+ * (allocated when omitted; may be the input): the intensity relative to the flat field,
+ * so −ln of it is the line integral (toLineIntegrals with I0 = 1, or with the corrected
+ * air level when the flat was taken at another exposure). Without a flat the offset
+ * alone is removed; without a dark, the offset is 0. Dead pixels (flat ≤ dark) have no
+ * gain to divide by: they take the previous live pixel of their row (the next one at
+ * the row's start), so they do not throw a 13.8 spike into the ramp filter.
+ */
+export function flatFieldCorrect(
+  intensities: Float32Array,
+  columns: number,
+  rows: number,
+  { dark, flat }: DetectorCalibration,
+  out: Float32Array = new Float32Array(intensities.length),
+): Float32Array {
+  const size = columns * rows;
+  for (const [name, image] of [['dark', dark], ['flat', flat]] as const) {
+    if (image && image.length !== size) throw new RangeError(`the ${name} image has ${image.length} pixels, the views ${columns}×${rows}`);
+  }
+  for (let row = 0; row < rows; row++) {
+    const base = row * columns;
+    let firstLive = -1;
+    let previous = NaN;
+    for (let n = base; n < base + columns; n++) {
+      const offset = dark ? dark[n] : 0;
+      const gain = flat ? flat[n] - offset : 1;
+      if (gain > 0) {
+        previous = (intensities[n] - offset) / gain;
+        if (firstLive < 0) firstLive = n;
+      }
+      out[n] = previous;
+    }
+    // Dead pixels at the row's start take its first live one; a wholly dead row reads 1 (unattenuated).
+    const fill = firstLive < 0 ? 1 : out[firstLive];
+    for (let n = base; n < (firstLive < 0 ? base + columns : firstLive); n++) out[n] = fill;
+  }
   return out;
 }

@@ -74,6 +74,11 @@ export function rampPadding(columns: number): { length: number; taper: number } 
   return { length: 2 ** Math.ceil(Math.log2(2 * (columns + taper))), taper };
 }
 
+/** The cos² fade of rampPadding's extension: weight k of 0 … taper (1 at the edge, → 0 at the end). */
+export function taperWeights(taper: number): Float64Array {
+  return Float64Array.from({ length: taper + 1 }, (_, k) => Math.cos((Math.PI * k) / (2 * (taper + 1))) ** 2);
+}
+
 /**
  * Convolves each of `rows` rows of `columns` samples in `input` with the ramp whose
  * frequency response is `response` (from rampKernel with rampPadding's length), with
@@ -84,7 +89,7 @@ export function rampFilterRows(input: Float32Array, columns: number, rows: numbe
   const { taper } = rampPadding(columns);
   if (length < 2 * (columns + taper)) throw new RangeError(`ramp response of ${length} bins is too short for rows of ${columns}`);
   const plan = fftPlan(length);
-  const fade = Float64Array.from({ length: taper + 1 }, (_, k) => Math.cos((Math.PI * k) / (2 * (taper + 1))) ** 2);
+  const fade = taperWeights(taper);
   // The spectrum stays in bit-reversed order between the passes; the response follows
   // it, with the inverse's 1/length folded in.
   const scaled = new Float64Array(length);

@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeRotationalRun } from '../../test/fixtures/rotationalRun';
+import { writeRotationalRun, type EnhancedXaOptions } from '../../test/fixtures/rotationalRun';
 import { UserError } from '../contracts/UserError';
 import type { DicomHeader } from '../dicom/DicomHeader';
 import { buildIndex } from '../dicom/buildIndex';
 import { readDicomHeader } from '../dicom/readDicomHeader';
+import { geometryReport } from './cArmGeometry';
 import { DEFAULT_SID_MM, DEFAULT_SOD_MM, rotationalRunOf } from './rotationalRun';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lumen-rotationalRun-'));
@@ -99,5 +100,70 @@ describe('rotationalRunOf', () => {
     const unstated = runOf((h) => delete h.pixelIntensityRelationship);
     expect(unstated.intensity).toBe('LIN');
     expect(unstated.warnings.join(' ')).toMatch(/0028,1040/);
+  });
+});
+
+/** An Enhanced XA run written by the fixtures' writer, indexed from its header as the indexer reads it. */
+function enhancedRunOf(name: string, enhanced: EnhancedXaOptions) {
+  const dir = path.join(tmp, name);
+  const written = writeRotationalRun({ dir, frames: 12, arcDeg: 200, detector: [24, 20], pixelMm: 0.8, enhanced });
+  const b = new Uint8Array(fs.readFileSync(written.file));
+  const h = readDicomHeader(b, written.file, b.length);
+  const { result, plans } = buildIndex({ folder: dir, headers: [h], skipped: [], elapsedSeconds: 0 });
+  return { run: rotationalRunOf(plans.get(result.series[0].uid)!), written };
+}
+
+describe('rotationalRunOf on Enhanced XA (X-Ray Geometry functional groups)', () => {
+  it('gives every view its own per-frame distances, and warns when they spread beyond a few mm', () => {
+    // A sagging orbit: the source to isocentre distance drifts by 11 mm over the spin.
+    const sod = Array.from({ length: 12 }, (_, f) => 805.3 + f);
+    const sid = Array.from({ length: 12 }, (_, f) => 1195 + 0.25 * f);
+    const { run, written } = enhancedRunOf('sagging', { sid, sod, receptor: 'DIGITAL_DETECTOR' });
+    run.geometry.views.forEach((v, f) => {
+      const t = written.coneBeam.views[f];
+      expect(v.primaryDeg).toBeCloseTo(t.primaryDeg, 9);
+      expect([v.secondaryDeg, v.sid, v.sod]).toEqual([t.secondaryDeg, t.sid, t.sod]);
+    });
+    expect(run.geometry.views.map((v) => v.sod)).toEqual(sod); // FL read back to its decimal value
+    expect(run.notes.defaultedDistances).toBe(false);
+    expect(run.notes.imageIntensifier).toBe(false);
+    expect(run.warnings).toHaveLength(1);
+    expect(run.warnings[0]).toMatch(/source to isocentre distance varies by 11\.0 mm .*805\.3 to 816\.3.*each view is reconstructed with its own/);
+    // The report's magnification is the mean over the views.
+    const meanMagnification = sid.reduce((sum, x) => sum + x, 0) / sid.reduce((sum, _, f) => sum + sod[f], 0);
+    expect(geometryReport(run.geometry, run.notes).magnification).toBeCloseTo(meanMagnification, 3);
+  });
+
+  it('reads shared distances for every frame, with no warning when they are constant', () => {
+    const { run } = enhancedRunOf('shared', { sid: [1180], sod: [790.5] });
+    expect(run.geometry.views.every((v) => v.sid === 1180 && v.sod === 790.5)).toBe(true);
+    expect(run.notes.defaultedDistances).toBe(false);
+    expect(run.warnings).toEqual([]);
+  });
+
+  it('stays quiet about a spread within the tolerance', () => {
+    const { run } = enhancedRunOf('steady', { sid: [1200], sod: Array.from({ length: 12 }, (_, f) => 800 + 0.3 * f) });
+    expect(run.warnings).toEqual([]);
+  });
+
+  it('defaults the distances of an Enhanced run that has none, and the report says so', () => {
+    const { run } = enhancedRunOf('no-distances', {});
+    expect(run.geometry.views.every((v) => v.sid === DEFAULT_SID_MM && v.sod === DEFAULT_SOD_MM)).toBe(true);
+    expect(run.notes.defaultedDistances).toBe(true);
+    expect(geometryReport(run.geometry, run.notes).warnings.join(' ')).toMatch(/distances are missing.*1200\.0 mm.*800\.0 mm/);
+  });
+
+  it('knows an image-intensifier receptor, and the report warns that its distortion is not corrected', () => {
+    const { run } = enhancedRunOf('intensifier', { sid: [1100], sod: [750], receptor: 'IMG_INTENSIFIER' });
+    expect(run.notes.imageIntensifier).toBe(true);
+    expect(geometryReport(run.geometry, run.notes).warnings.join(' ')).toMatch(/image intensifier.*not corrected/);
+  });
+});
+
+describe('the receptor of a classic XA run', () => {
+  it('is an image intensifier when Intensifier Size (0018,1162) is given, a digital detector with Detector Type (0018,7004)', () => {
+    expect(runOf().notes.imageIntensifier).toBe(false);
+    expect(runOf((h) => (h.intensifierSize = 230)).notes.imageIntensifier).toBe(true);
+    expect(runOf((h) => ((h.intensifierSize = 230), (h.detectorType = 'SCINTILLATOR'))).notes.imageIntensifier).toBe(false);
   });
 });

@@ -4,7 +4,8 @@
  * same outside. Skips where python3-vtk9 is not installed.
  */
 import { describe, expect, it } from 'vitest';
-import { vtkPython, vtkReslice } from '../../test/support/vtkReslice';
+import { vtkPython } from '../../test/support/vtkPython';
+import { vtkReslice } from '../../test/support/vtkReslice';
 import { reslicePlane } from './reslicePlane';
 
 const hasVtk = vtkPython() !== null;

@@ -22,6 +22,7 @@ import { collectGarbage } from '../../electron/services/collectGarbage';
 import { measureDecodeTimes } from './decodeTimes';
 import { measureViewer } from './viewerTimes';
 import { benchReconstruct, type ReconBenchRow } from './reconBench';
+import { benchSurface } from './surfaceBench';
 import { findAortaCentreline } from '../fixtures/chestAorta';
 import { writeMarkups } from '../../shared/io/markups';
 import { dcmdumpHeaderScan, pydicomHeaderScan, pydicomVolumeLoad, type PeerTiming } from './peers';
@@ -252,6 +253,7 @@ async function main(): Promise<void> {
     if (fs.existsSync(chest)) await benchReslice(pool, chest);
     if (fs.existsSync(chest)) await benchStraighten(pool, chest);
     rows.push(...(await benchReconstruct(scratch)));
+    rows.push(...(await benchSurface()));
 
     const aortaFile = fs.existsSync(chest) ? await writeAortaPath(pool, chest, scratch) : undefined;
     const viewer = await measureViewer(fs.existsSync(chest) ? chest : sample, fs.existsSync(chest) ? 'chest CT' : 'sample', aortaFile);

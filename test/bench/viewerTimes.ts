@@ -3,7 +3,7 @@
  * loopback harness, timed from inside the page. Series click → first slice image,
  * slice change (key press → the new image drawn, synchronously, and to the next frame),
  * 3D rotation frames per second where the 3D view registered its probe, and the flythrough
- * along a given path.
+ * along a given path (by component, playback rate, and a wall rebuild's main-thread cost).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumInstalled, harnessBuilt, launchChromium, startHarness } from '../e2e/harness';
 import { writeVolumePhantom } from '../fixtures/volumePhantom';
-import type { PlaybackRate, StepTimingSummary } from '../../renderer/features/flythrough/flythroughTiming';
+import type { PlaybackRate, RebuildTiming, StepTimingSummary } from '../../renderer/features/flythrough/flythroughTiming';
 
 export interface ViewerTiming {
   task: string;
@@ -63,12 +63,15 @@ const p95 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(0
 interface FlythroughFigures {
   steps: StepTimingSummary;
   playback: PlaybackRate;
+  rebuild: RebuildTiming;
 }
 
 /**
  * Issue 5's figure: a flythrough along `pathFile` (a contrast lumen), stepped sample by sample
  * with every linked view following (endoscopic frame, cross-section, CPR cursor, 3-up), then
- * played for five seconds; timed by the workspace's own probes (flythroughTiming.ts).
+ * played for five seconds, then the wall rebuilt for a new threshold; timed by the workspace's
+ * own probes (flythroughTiming.ts). One row per component of a step, so the table says where a
+ * frame goes.
  */
 async function flythrough(page: Page, pathFile: string, label: string): Promise<ViewerTiming[]> {
   await page.locator('body').click({ position: { x: 2, y: 2 } });
@@ -78,25 +81,38 @@ async function flythrough(page: Page, pathFile: string, label: string): Promise<
   await page.keyboard.press('t');
   await page.getByTestId('flythrough-workspace').waitFor();
   await page.getByTestId('fly-lumen-bright').click();
+  // The contrast lumen's wall: the air lumen's (empty) wall may still be on show until it starts.
+  await page.getByTestId('endoscopic-status').waitFor({ timeout: 60_000 });
   await page.getByTestId('endoscopic-surface').waitFor({ timeout: 60_000 });
   const figures = await page.evaluate(async () => {
     const perf = window.__lumenPerf!;
     const steps = await (perf['flythroughSteps'] as (n: number) => Promise<unknown>)(60);
     const playback = await (perf['flythroughPlayback'] as (s: number) => Promise<unknown>)(5);
-    return { steps, playback };
+    const rebuild = await (perf['flythroughRebuild'] as () => Promise<unknown>)();
+    return { steps, playback, rebuild };
   }) as FlythroughFigures;
   const { mean: m, p95: p } = figures.steps;
-  const surface = figures.steps.surface;
+  const { surface, longestTaskMs, totalMs } = figures.rebuild;
+  const quality = figures.steps.quality;
+  const step = (component: string, ms: number, p95Ms: number, note: string): ViewerTiming => ({ task: `${label}: flythrough step · ${component}`, ms, note: `p95 ${p95Ms.toFixed(1)} ms; ${note}` });
   return [
-    {
-      task: `${label}: flythrough step, all linked views`,
-      ms: m.frameMs,
-      note: `step → next frame (p95 ${p.frameMs.toFixed(1)}); endoscopic frame ${m.endoscopyMs.toFixed(1)} ms (${Math.round(m.triangles)} triangles, ${figures.steps.quality}), cross-section ${m.crossSectionMs.toFixed(2)}, slice views ${m.sliceViewsMs.toFixed(1)}, 2D panes ${m.panesMs.toFixed(1)}, synchronous step ${m.stepMs.toFixed(1)} ms; once per path: CPR ${figures.steps.cprCutMs.toFixed(1)} ms${surface ? `, wall ${surface.gridMs.toFixed(0)} + ${surface.workerMs.toFixed(0)} ms (${surface.triangles} triangles)` : ''}`,
-    },
+    step('endoscopic frame, paused', m.endoscopyMs, p.endoscopyMs, `fine wall, ${Math.round(m.triangles)} triangles drawn, render + GPU finish (${quality})`),
+    step('endoscopic frame, playing', m.endoscopyMovingMs, p.endoscopyMovingMs, `coarse wall, ${Math.round(m.movingTriangles)} triangles drawn`),
+    step('endoscopic submit', m.endoscopySubmitMs, p.endoscopySubmitMs, 'vtk.js on the main thread within the step'),
+    step('cross-section cut', m.crossSectionMs, p.crossSectionMs, `CPR cut once per plan ${figures.steps.cprCutMs.toFixed(1)} ms`),
+    step('three slice views', m.sliceViewsMs, p.sliceViewsMs, 'reslice + draw'),
+    step('2D panes (React)', m.panesMs, p.panesMs, 'cross-section image, CPR cursor, controls'),
+    step('synchronous step', m.stepMs, p.stepMs, 'store + every reaction above, main thread'),
+    step('to next frame', m.frameMs, p.frameMs, 'the whole linked update as the page shows it'),
     {
       task: `${label}: flythrough playback`,
       ms: 1000 / figures.playback.framesPerSecond,
-      note: `${figures.playback.framesPerSecond.toFixed(1)} endoscopic frames/s, ${figures.playback.linkedUpdatesPerSecond.toFixed(1)} linked updates/s at ${figures.playback.speedMmPerS} mm/s (SwiftShader, no GPU; target 30)`,
+      note: `${figures.playback.framesPerSecond.toFixed(1)} endoscopic frames/s (${figures.playback.animationFramesPerSecond.toFixed(1)} animation frames/s, ${figures.playback.linkedUpdatesPerSecond.toFixed(1)} linked updates/s, ${Math.round(figures.playback.triangles)} triangles a frame) at ${figures.playback.speedMmPerS} mm/s (SwiftShader, no GPU; target 30)`,
+    },
+    {
+      task: `${label}: flythrough wall rebuild (threshold change)`,
+      ms: longestTaskMs,
+      note: `longest main-thread task (target < 16 ms); change → new wall drawn ${totalMs.toFixed(0)} ms${surface ? `: crop ${surface.cropMs.toFixed(1)} ms and pieces' actors ${surface.actorsMs.toFixed(1)} ms on main, grid ${surface.gridMs.toFixed(0)} + surfaces ${surface.workerMs.toFixed(0)} ms in the worker (${surface.triangles} triangles, ${surface.coarseTriangles} coarse)` : ''}`,
     },
   ];
 }

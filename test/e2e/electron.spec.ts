@@ -21,7 +21,7 @@ function electronBinary(): string | null {
 
 const binary = electronBinary();
 const mainBuilt = fs.existsSync(path.join(repoRoot, 'out', 'node', 'main.js'));
-const sample = path.join(repoRoot, 'assets', 'sample', 'ct-chest');
+const sample = path.join(repoRoot, 'assets', 'sample');
 const skipReason = !binary
   ? 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD / no network): the shell is covered by the browser harness specs'
   : !mainBuilt

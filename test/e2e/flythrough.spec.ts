@@ -6,7 +6,8 @@
  * disc centred on the centre pixel), at several places along the arc; a path 2.5 mm off the
  * centre line must fail the same checks. Over a helix the camera's up vector must turn smoothly,
  * at the helix's torsion relative to its Frenet frame (what a rotation-minimising frame does),
- * and never flip. The exports are read back: PNG frames (one per sample, with poses) and WebM.
+ * and never flip. Playing draws a coarser wall, and pausing brings back the paused frame pixel
+ * for pixel. The exports are read back: PNG frames (one per sample, with poses) and WebM.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -224,6 +225,38 @@ describe.skipIf(!ready)(`Flythrough ${reason}`, () => {
       expect(crossSection.area).toBeGreaterThan(50);
     }
     await page.screenshot({ path: screenshotPath('flythrough-tube.png') });
+    expect(problems).toEqual([]);
+  });
+
+  it('playing draws the coarse wall (far fewer triangles); the pause redraws the paused frame exactly', async () => {
+    await scrubTo(page, PATH_LENGTH_MM / 2);
+    const before = await endoscopicPixels(page);
+    const steps = await page.evaluate(() => (window.__lumenPerf!['flythroughSteps'] as (n: number) => Promise<{ mean: { triangles: number; movingTriangles: number } }>)(3));
+    expect(steps.mean.triangles).toBeGreaterThan(1000);
+    expect(steps.mean.movingTriangles).toBeGreaterThan(0.1 * steps.mean.triangles);
+    expect(steps.mean.movingTriangles).toBeLessThan(0.5 * steps.mean.triangles);
+    await page.getByTestId('fly-speed').fill('10');
+    // The slider keeps its keys: give the shortcuts back.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Home');
+    await page.keyboard.press(' ');
+    expect(await page.getByTestId('flythrough-workspace').getAttribute('class')).toContain('is-playing');
+    await page.waitForTimeout(700);
+    const moving = await endoscopicPixels(page, screenshotPath('flythrough-tube-playing-endoscopic.png'));
+    await page.screenshot({ path: screenshotPath('flythrough-tube-playing.png') });
+    await page.keyboard.press(' ');
+    expect(await page.getByTestId('fly-play').getAttribute('aria-pressed')).toBe('false');
+    // In motion the lumen is still centred across the bend: the coarse wall is the same tube.
+    const p = await pose(page);
+    expect(Math.abs(component(lumenInView(moving).offset, onScreen(p, [0, 1, 0])))).toBeLessThan(0.02);
+    await scrubTo(page, PATH_LENGTH_MM / 2);
+    const after = await endoscopicPixels(page);
+    expect([after.width, after.height]).toEqual([before.width, before.height]);
+    let differing = 0;
+    for (let n = 0; n < before.data.length; n += 4) {
+      if ([0, 1, 2].some((c) => Math.abs(before.data[n + c]! - after.data[n + c]!) > 2)) differing++;
+    }
+    expect(differing / (before.width * before.height)).toBeLessThan(0.001);
     expect(problems).toEqual([]);
   });
 

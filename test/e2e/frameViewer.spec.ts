@@ -213,16 +213,16 @@ describe.skipIf(!ready)(`frame viewer ${reason}`, () => {
       expect(await text(page, 'frame-angle')).toBe(positionerAngleLabel(truth.primaryDeg[paused - 1], truth.secondaryDeg[paused - 1]));
     });
 
-    it('"Reconstruct…" explains that reconstruction comes with its feature, and starts nothing', async () => {
+    it('"Reconstruct…" opens the reconstruction panel over the run, which closes back to the frames', async () => {
       await page.keyboard.press('End');
       await page.keyboard.press('PageUp');
       await page.keyboard.press('PageUp');
       await waitForFrame(21);
       await page.getByTestId('reconstruct-button').click();
-      const note = page.getByTestId('reconstruct-unavailable');
-      await note.waitFor();
-      expect(await note.textContent()).toContain('cone-beam reconstruction feature');
-      expect(await note.textContent()).toContain('Nothing has been started.');
+      const panel = page.getByTestId('reconstruct-panel');
+      await panel.waitFor();
+      await panel.getByLabel('Close').click();
+      await panel.waitFor({ state: 'detached' });
       const canvas = (await page.getByTestId('preview-canvas').boundingBox())!;
       await page.mouse.move(canvas.x + canvas.width * 0.5, canvas.y + canvas.height * 0.45);
       await expect.poll(() => text(page, 'hover-value')).toMatch(/\(\d+, \d+\)/);

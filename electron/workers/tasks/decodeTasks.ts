@@ -10,7 +10,8 @@ import type { DicomHeader } from '../../../shared/dicom/DicomHeader';
 import { toModalityValues } from '../../../shared/dicom/toModalityValues';
 import { decodeFrame } from '../../services/pixels/decodeFrame';
 import { openDicomFile } from './dicomFileCache';
-import { percentileWindow, valueRange, type DisplayWindow } from './displayWindow';
+import { valueRange } from '../../../shared/math/valueRange';
+import { percentileWindow, type DisplayWindow } from './displayWindow';
 import { renderThumbnail } from './renderThumbnail';
 
 interface DecodedModality {

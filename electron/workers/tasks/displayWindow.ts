@@ -26,15 +26,3 @@ export function percentileWindow(values: ArrayLike<number>, stride = 1, offset =
   const width = Math.max(hi - lo, 1e-6);
   return { center: lo + width / 2, width };
 }
-
-/** Finite minimum and maximum, [0, 0] when there is none. */
-export function valueRange(values: ArrayLike<number>): [number, number] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let n = 0; n < values.length; n++) {
-    const v = values[n];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return min <= max ? [min, max] : [0, 0];
-}

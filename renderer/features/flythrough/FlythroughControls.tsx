@@ -46,6 +46,31 @@ function TransportButton({ label, testId, onClick, pressed, children }: { label:
   );
 }
 
+// The two parts that change every frame of a flight, as their own observers: the rest of the
+// controls re-render only when a setting changes, not 30 times a second.
+const ScrubInput = observer(function ScrubInput({ flythrough }: { flythrough: FlythroughStore }) {
+  return (
+    <input
+      type="range"
+      data-testid="fly-scrub"
+      aria-label="Position along the path, mm"
+      min={0}
+      max={flythrough.length}
+      step="any"
+      value={flythrough.arcLength}
+      onChange={(e) => flythrough.jumpTo(Number(e.target.value))}
+    />
+  );
+});
+
+const Position = observer(function Position({ flythrough }: { flythrough: FlythroughStore }) {
+  return (
+    <output className="fly-position" data-testid="fly-position">
+      {flythrough.arcLength.toFixed(1)} / {flythrough.length.toFixed(1)} mm
+    </output>
+  );
+});
+
 export const FlythroughControls = observer(function FlythroughControls({ flythrough, reformat, rendererRef }: FlythroughControlsProps) {
   const [running, setRunning] = useState<ExportState | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
@@ -109,25 +134,14 @@ export const FlythroughControls = observer(function FlythroughControls({ flythro
           </TransportButton>
         </div>
         <div className="fly-scrub">
-          <input
-            type="range"
-            data-testid="fly-scrub"
-            aria-label="Position along the path, mm"
-            min={0}
-            max={length}
-            step="any"
-            value={flythrough.arcLength}
-            onChange={(e) => flythrough.jumpTo(Number(e.target.value))}
-          />
+          <ScrubInput flythrough={flythrough} />
           <div className="fly-ticks" aria-hidden="true">
             {flythrough.rollKeyframes.map((k, i) => (
               <span key={i} className="fly-tick" data-testid="fly-keyframe-tick" style={{ left: `${(k.arcLength / Math.max(length, 1e-9)) * 100}%` }} title={`${k.rollDeg.toFixed(0)}° at ${k.arcLength.toFixed(1)} mm`} />
             ))}
           </div>
         </div>
-        <output className="fly-position" data-testid="fly-position">
-          {flythrough.arcLength.toFixed(1)} / {length.toFixed(1)} mm
-        </output>
+        <Position flythrough={flythrough} />
       </div>
       <div className="fly-row fly-settings">
         <label className="fly-slider" onKeyDown={keepKeys} title="Playback speed (+ / −)">
@@ -199,6 +213,11 @@ export const FlythroughControls = observer(function FlythroughControls({ flythro
               {lumen === 'dark' ? 'Air' : 'Contrast'}
             </button>
           ))}
+          {flythrough.lumenDetected && (
+            <span className="muted" data-testid="fly-lumen-detected" title={`Median ${Math.round(flythrough.lumenDetected.median)} HU within 1.5 mm of the path; ${Math.round(100 * flythrough.lumenDetected.confidence)} % of values agree`}>
+              Lumen: {flythrough.lumen === 'dark' ? 'air' : 'contrast'} (detected)
+            </span>
+          )}
         </div>
         <div className="tool-group fly-export">
           {running ? (

@@ -3,8 +3,8 @@
  * path, the cross-section perpendicular to the path at the camera, the straightened (CPR)
  * long-axis cut with a cursor line at the camera, the three slice views with the crosshair on
  * the camera, and the controls. The store moves the Reformat slice and the crosshair; the
- * views follow through their own reactions. Registers perf probes: the pose, and per-step
- * timings by view for the benchmark.
+ * views follow through their own reactions. Registers perf probes: the pose, per-step timings
+ * by view, playback rate and a wall rebuild's main-thread cost, for the benchmark.
  */
 import { observer } from 'mobx-react-lite';
 import { useEffect, useMemo, useRef } from 'react';
@@ -20,7 +20,7 @@ import { SliceViewPanel } from '../three-up/SliceViewPanel';
 import { EndoscopicView } from './EndoscopicView';
 import { FlythroughControls } from './FlythroughControls';
 import { FlythroughImages } from './FlythroughImages';
-import { measurePlayback, measureSteps } from './flythroughTiming';
+import { measurePlayback, measureRebuild, measureSteps } from './flythroughTiming';
 import './flythrough.css';
 
 export interface FlythroughWorkspaceProps {
@@ -92,6 +92,11 @@ const FlythroughViews = observer(function FlythroughViews({ flythrough, reformat
         if (!renderer) throw new Error('The endoscopic view is not mounted');
         return measurePlayback(flythrough, renderer, cutter, seconds);
       }),
+      registerPerfProbe('flythroughRebuild', async () => {
+        const renderer = rendererRef.current;
+        if (!renderer) throw new Error('The endoscopic view is not mounted');
+        return measureRebuild(renderer);
+      }),
     ];
     return () => unregister.forEach((u) => u());
   }, [flythrough, cutter]);
@@ -108,7 +113,7 @@ const FlythroughViews = observer(function FlythroughViews({ flythrough, reformat
   const measuring = viewer.tool === 'ruler';
 
   return (
-    <div className="flythrough-workspace" data-testid="flythrough-workspace">
+    <div className={`flythrough-workspace${flythrough.playing ? ' is-playing' : ''}`} data-testid="flythrough-workspace">
       <div className="fly-grid">
         <div className="fly-cell fly-endoscopic">
           <EndoscopicView flythrough={flythrough} reformat={reformat} volume={volume} rendererRef={rendererRef} />

@@ -58,11 +58,14 @@ export async function recordFlythroughVideo({ flythrough, renderer, signal, onPr
   );
   const cancel = (): void => flythrough.pause();
   signal.addEventListener('abort', cancel);
+  // The video is the export: the fine wall, not the coarse one live playback draws.
+  renderer.setRecording(true);
   try {
     recorder.start();
     flythrough.play();
     await when(() => !flythrough.playing);
   } finally {
+    renderer.setRecording(false);
     stopAtWrap();
     signal.removeEventListener('abort', cancel);
     if (recorder.state !== 'inactive') recorder.stop();

@@ -5,10 +5,13 @@
  * cross-section is cut (FlythroughImages) and the three slice views reslice and draw
  * (SliceViewport's own timings); React then redraws the 2D panes (the cross-section's grey
  * mapping and canvas, the CPR cursor line, the controls) before the next animation frame. The
- * endoscopic frame's whole cost is measured after the step, drawn again alone and waited for.
+ * endoscopic frame's whole cost is measured after the step, drawn again alone and waited for,
+ * with the fine wall a paused flight draws and the coarse one a playing flight draws. Playback
+ * counts frames; a surface rebuild is watched for the longest main-thread task it causes.
  */
 import type { FlythroughStore } from '../../stores/FlythroughStore';
 import type { EndoscopicRenderer, SurfaceTimings } from '../../viewers/endoscopy/EndoscopicRenderer';
+import { DEFAULT_WALL_HU } from '../../viewers/endoscopy/endoscopicSurface';
 import type { SliceRenderTimings } from '../../viewers/slice/SliceViewport';
 import type { FlythroughImages } from './FlythroughImages';
 
@@ -19,6 +22,9 @@ export interface StepTiming {
   endoscopySubmitMs: number;
   /** Triangles in the pieces of wall drawn. */
   triangles: number;
+  /** The same frame as playback draws it (the coarse wall), and its triangles. */
+  endoscopyMovingMs: number;
+  movingTriangles: number;
   /** Cutting the cross-section at the new sample. */
   crossSectionMs: number;
   /** The three slice views' reslice + draw. */
@@ -42,7 +48,7 @@ export interface StepTimingSummary {
   quality: string;
 }
 
-const KEYS: (keyof StepTiming)[] = ['endoscopyMs', 'endoscopySubmitMs', 'triangles', 'crossSectionMs', 'sliceViewsMs', 'panesMs', 'stepMs', 'frameMs'];
+const KEYS: (keyof StepTiming)[] = ['endoscopyMs', 'endoscopySubmitMs', 'triangles', 'endoscopyMovingMs', 'movingTriangles', 'crossSectionMs', 'sliceViewsMs', 'panesMs', 'stepMs', 'frameMs'];
 const SLICE_PROBES = ['slice:axial', 'slice:coronal', 'slice:sagittal'];
 
 function sliceViewsMs(): number {
@@ -93,10 +99,19 @@ export async function measureSteps(flythrough: FlythroughStore, renderer: Endosc
     const submitMs = renderer.lastFrameMs;
     // Twice, the faster counted: the first may also wait for the page's own frame on a shared GPU thread.
     const endoscopyMs = Math.min(renderer.measureFrame(), renderer.measureFrame());
+    const triangles = renderer.drawnTriangles;
+    renderer.setMoving(true);
+    // The first coarse frame of a place may also make its pieces' buffers: the second is a frame in flight.
+    renderer.measureFrame();
+    const endoscopyMovingMs = renderer.measureFrame();
+    const movingTriangles = renderer.drawnTriangles;
+    renderer.setMoving(false);
     rows.push({
       endoscopyMs,
       endoscopySubmitMs: submitMs,
-      triangles: renderer.drawnTriangles,
+      triangles,
+      endoscopyMovingMs,
+      movingTriangles,
       crossSectionMs: images.crossMs,
       sliceViewsMs: sliceViewsMs(),
       panesMs: painted - stepped,
@@ -111,6 +126,10 @@ export interface PlaybackRate {
   seconds: number;
   /** Endoscopic frames drawn per second while playing. */
   framesPerSecond: number;
+  /** Animation frames per second the page ran while playing (each moves the flight once). */
+  animationFramesPerSecond: number;
+  /** Triangles the endoscopic view drew per frame while playing (mean). */
+  triangles: number;
   /** Cross-section cuts per second: the steps on which every linked view moved. */
   linkedUpdatesPerSecond: number;
   speedMmPerS: number;
@@ -127,6 +146,16 @@ export async function measurePlayback(flythrough: FlythroughStore, renderer: End
   const cuts = images.crossCuts;
   const started = performance.now();
   flythrough.play();
+  const drawn: number[] = [];
+  let animationFrames = 0;
+  // Counted after the flight's own frame callback (requested first), so it sees that frame's wall.
+  const count = (): void => {
+    if (!flythrough.playing) return;
+    animationFrames++;
+    drawn.push(renderer.drawnTriangles);
+    requestAnimationFrame(count);
+  };
+  requestAnimationFrame(count);
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   flythrough.pause();
   flythrough.setLoop(loop);
@@ -134,7 +163,49 @@ export async function measurePlayback(flythrough: FlythroughStore, renderer: End
   return {
     seconds: elapsed,
     framesPerSecond: (renderer.frames - frames) / elapsed,
+    animationFramesPerSecond: animationFrames / elapsed,
+    triangles: mean(drawn),
     linkedUpdatesPerSecond: (images.crossCuts - cuts) / elapsed,
     speedMmPerS: flythrough.speedMmPerS,
   };
+}
+
+export interface RebuildTiming {
+  /** The longest main-thread task from the threshold change until the new wall is drawn, ms. */
+  longestTaskMs: number;
+  /** From the change (debounce included) until the new wall is drawn, ms. */
+  totalMs: number;
+  surface: SurfaceTimings | null;
+}
+
+/**
+ * Moves the wall threshold by 10 HU and back, as the slider does, and watches the main thread
+ * while the first rebuild runs: a message posted to itself over and over comes back late by as
+ * long as any task in between ran (tasks under 50 ms never show in the Long Tasks API).
+ */
+export async function measureRebuild(renderer: EndoscopicRenderer): Promise<RebuildTiming> {
+  const { lumen, wallHu } = renderer.transfer;
+  const before = renderer.surfaceTimings;
+  let longestTaskMs = 0;
+  let watching = true;
+  const channel = new MessageChannel();
+  let last = performance.now();
+  channel.port1.onmessage = () => {
+    const now = performance.now();
+    longestTaskMs = Math.max(longestTaskMs, now - last);
+    last = now;
+    if (watching) channel.port2.postMessage(null);
+  };
+  channel.port2.postMessage(null);
+  const started = performance.now();
+  renderer.setTransfer(lumen, (wallHu ?? DEFAULT_WALL_HU[lumen]) + 10);
+  while (renderer.surfaceTimings === before) await nextFrame();
+  await nextFrame();
+  const totalMs = performance.now() - started;
+  watching = false;
+  channel.port1.close();
+  const surface = renderer.surfaceTimings;
+  renderer.setTransfer(lumen, wallHu);
+  while (renderer.surfaceTimings === surface) await nextFrame();
+  return { longestTaskMs, totalMs, surface };
 }

@@ -9,7 +9,7 @@ import { reaction } from 'mobx';
 import { observer } from 'mobx-react-lite';
 import { useEffect, useRef } from 'react';
 import type { PreviewStore } from '../../stores/PreviewStore';
-import { windowFrameToRgba } from '../../viewers/windowLevel';
+import { valueScaleOf, voiFunction, windowDragStep, windowFrameToRgba } from '../../viewers/windowLevel';
 
 export const FrameCanvas = observer(function FrameCanvas({ preview, box }: { preview: PreviewStore; box: { width: number; height: number } }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -27,7 +27,7 @@ export const FrameCanvas = observer(function FrameCanvas({ preview, box }: { pre
           if (canvas.width !== frame.width) canvas.width = frame.width;
           if (canvas.height !== frame.height) canvas.height = frame.height;
           if (image.current?.width !== frame.width || image.current.height !== frame.height) image.current = context.createImageData(frame.width, frame.height);
-          windowFrameToRgba(frame.pixels, frame.samplesPerPixel, center, width, image.current.data);
+          windowFrameToRgba(frame.pixels, frame.samplesPerPixel, center, width, image.current.data, voiFunction(valueScaleOf(frame.pixels, frame.range)));
           context.putImageData(image.current, 0, 0);
           // Which frame the pixels are, for tests and for anyone inspecting the page.
           canvas.dataset.frame = String(frame.index);
@@ -64,9 +64,8 @@ export const FrameCanvas = observer(function FrameCanvas({ preview, box }: { pre
     const start = drag.current;
     const frame = preview.frame;
     if (start && frame) {
-      // One screen pixel moves the window by ~1/400 of the frame's value range (≥ 1 unit).
-      const sensitivity = Math.max(1, (frame.range[1] - frame.range[0]) / 400);
-      preview.setWindow(start.center + (event.clientY - start.y) * sensitivity, start.width + (event.clientX - start.x) * sensitivity);
+      const step = windowDragStep(start.width, valueScaleOf(frame.pixels, frame.range));
+      preview.setWindow(start.center + (event.clientY - start.y) * step, start.width + (event.clientX - start.x) * step);
     }
     trackPointer(event);
   };

@@ -9,6 +9,8 @@ import { observer } from 'mobx-react-lite';
 import { useEffect, useState } from 'react';
 import { useStores } from '../../app/StoreContext';
 import type { PreviewStore } from '../../stores/PreviewStore';
+import { formatValue, formatWindow } from '../../viewers/valueFormat';
+import { INTEGER_SCALE, isHounsfield, valueScaleOf, type ValueScale } from '../../viewers/windowLevel';
 import { KIND_LABELS } from '../study-browser/seriesLabels';
 import { positionerAngleLabel } from './angleLabel';
 import { CineControls } from './CineControls';
@@ -21,14 +23,15 @@ import './preview.css';
 /** Wheel distance (pixels) per frame step; one notch of a mouse wheel is ~100. */
 const WHEEL_PIXELS_PER_FRAME = 60;
 
-const valueText = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+const frameScale = (preview: PreviewStore): ValueScale => (preview.frame ? valueScaleOf(preview.frame.pixels, preview.frame.range) : INTEGER_SCALE);
 
 const HoverValue = observer(function HoverValue({ preview }: { preview: PreviewStore }) {
   const hover = preview.hover;
-  const unit = preview.series?.modality === 'CT' ? 'HU' : '';
+  const frame = preview.frame;
+  const unit = frame && preview.series && isHounsfield(preview.series.modality, frame.range) ? 'HU' : '';
   return (
     <div className="overlay overlay-br" data-testid="hover-value">
-      {hover ? `${hover.values.map(valueText).join(' / ')}${unit ? ` ${unit}` : ''} · (${hover.column}, ${hover.row})` : ''}
+      {hover ? `${hover.values.map((v) => formatValue(v, frameScale(preview), preview.windowWidth)).join(' / ')}${unit ? ` ${unit}` : ''} · (${hover.column}, ${hover.row})` : ''}
     </div>
   );
 });
@@ -36,7 +39,7 @@ const HoverValue = observer(function HoverValue({ preview }: { preview: PreviewS
 const WindowLevel = observer(function WindowLevel({ preview }: { preview: PreviewStore }) {
   return (
     <div className="overlay overlay-bl" data-testid="window-level">
-      W {Math.round(preview.windowWidth)} · L {Math.round(preview.windowCenter)}
+      {formatWindow(preview.windowCenter, preview.windowWidth, frameScale(preview), ' · ')}
     </div>
   );
 });

@@ -1,15 +1,15 @@
 /**
  * The banner over a rotational run: these frames are X-ray projections, not slices, and
- * the way to slices is reconstruction. "Reconstruct…" records the request in the store;
- * the cone-beam reconstruction feature will start the job from it. Until then the
- * banner says so plainly instead of pretending to work.
+ * the way to slices is reconstruction. "Reconstruct…" opens the Reconstruct panel.
  */
 import { observer } from 'mobx-react-lite';
+import { useStores } from '../../app/StoreContext';
 import type { PreviewStore } from '../../stores/PreviewStore';
 import { primaryAngleLabel } from './angleLabel';
 import { ConeBeamIcon } from './icons';
 
 export const ProjectionCallToAction = observer(function ProjectionCallToAction({ preview }: { preview: PreviewStore }) {
+  const { reconstruct, study } = useStores();
   const series = preview.series;
   if (!series || series.kind !== 'rotational-projections') return null;
   const primary = series.frameAngles?.primaryDeg;
@@ -17,6 +17,7 @@ export const ProjectionCallToAction = observer(function ProjectionCallToAction({
     primary && primary.length > 1
       ? `${series.frames} X-ray views from ${primaryAngleLabel(primary[0])} to ${primaryAngleLabel(primary[primary.length - 1])}`
       : `${series.frames} X-ray views taken while the C-arm rotated`;
+  const made = study.derivedOf(series.uid);
 
   return (
     <div className="projection-cta" data-testid="projection-cta">
@@ -26,30 +27,23 @@ export const ProjectionCallToAction = observer(function ProjectionCallToAction({
         </span>
         <div className="projection-cta-text">
           <strong>This is projection data, not a volume.</strong>
-          <span className="muted">{sweep}. Reconstruct them into a 3D volume to see slices and reformats.</span>
+          <span className="muted">
+            {sweep}. Reconstruct them into a 3D volume to see slices and reformats.
+            {made.length > 0 && ` ${made.length} reconstruction${made.length === 1 ? ' is' : 's are'} listed under this run in the series list.`}
+          </span>
         </div>
         <button
           type="button"
           className="btn btn-primary projection-cta-button"
           data-testid="reconstruct-button"
           onMouseDown={(e) => e.preventDefault()}
-          onClick={preview.requestReconstruction}
-          aria-pressed={preview.reconstructRequested}
+          onClick={() => void reconstruct.openFor(series)}
+          aria-haspopup="dialog"
+          title="Reconstruct a 3D volume from this run (cone-beam FDK): geometry report, preview, parameters"
         >
           Reconstruct…
         </button>
       </div>
-      {preview.reconstructRequested && (
-        <div className="projection-cta-note" role="status" data-testid="reconstruct-unavailable">
-          <span>
-            Reconstruction is not available in this version yet. It comes with the cone-beam reconstruction feature, which turns these {series.frames} projections
-            into a volume. Nothing has been started.
-          </span>
-          <button type="button" className="btn btn-ghost" onClick={preview.dismissReconstructionRequest} aria-label="Dismiss">
-            ×
-          </button>
-        </div>
-      )}
     </div>
   );
 });

@@ -7,7 +7,9 @@
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import { niceLengthMm } from '../../viewers/slice/sliceGeometry';
 import { tintLabels } from '../../viewers/labelTint';
-import { windowFrameToRgba } from '../../viewers/windowLevel';
+import { formatValue, formatWindow } from '../../viewers/valueFormat';
+import { valueRange } from '../../../shared/math/valueRange';
+import { INTEGER_SCALE, valueScaleOf, windowDragStep, windowFrameToRgba } from '../../viewers/windowLevel';
 import { pointerIn, wheelSteps } from '../../viewers/wheelSteps';
 import { formatMm } from '../three-up/viewLabels';
 
@@ -58,7 +60,6 @@ export interface PlaneImageViewProps {
 }
 
 const FIT_MARGIN = 1.04;
-const WINDOW_DRAG_RATE = 1 / 256;
 
 export function PlaneImageView(props: PlaneImageViewProps) {
   const { image, windowCenter, windowWidth, labels, cursorRow } = props;
@@ -110,26 +111,38 @@ export function PlaneImageView(props: PlaneImageViewProps) {
     };
   }, []);
 
-  // The grey image (with labels) as an offscreen canvas at image resolution.
-  const bitmap = useMemo(() => (image ? greyBitmap(image, windowCenter, windowWidth, labels) : null), [image, windowCenter, windowWidth, labels]);
+  // The image's own values set the drag rate and the printed digits (μ previews, HU reformats alike).
+  const scale = useMemo(() => (image ? valueScaleOf(image.pixels, valueRange(image.pixels)) : INTEGER_SCALE), [image]);
+  // The grey image (with labels) at image resolution.
+  const grey = useMemo(() => (image ? greyImage(image, windowCenter, windowWidth, labels) : null), [image, windowCenter, windowWidth, labels]);
+  // One offscreen canvas the grey image is put into, reused for every image: a flythrough cuts a new one every frame.
+  const greyCanvas = useRef<HTMLCanvasElement | null>(null);
 
   useEffect(() => {
     const canvas = canvasRef.current!;
     const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(size.width * dpr);
-    canvas.height = Math.round(size.height * dpr);
+    const width = Math.round(size.width * dpr);
+    const height = Math.round(size.height * dpr);
+    // Setting a canvas's size, even to the same value, reallocates and clears it.
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
     const ctx = canvas.getContext('2d', { alpha: false })!;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, size.width, size.height);
-    if (!bitmap || !image) return;
+    if (!grey || !image) return;
+    const source = (greyCanvas.current ??= document.createElement('canvas'));
+    if (source.width !== grey.width) source.width = grey.width;
+    if (source.height !== grey.height) source.height = grey.height;
+    // Written from the CPU every image: kept in CPU memory rather than a texture uploaded each time.
+    source.getContext('2d', { willReadFrequently: true })!.putImageData(grey, 0, 0);
     const [x0, y0] = toScreen(0, 0);
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(bitmap, x0, y0, wMm / mmPerPixel, hMm / mmPerPixel);
+    ctx.drawImage(source, x0, y0, wMm / mmPerPixel, hMm / mmPerPixel);
     // toScreen/wMm/hMm derive from the listed state.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [bitmap, size, camera]);
+  }, [grey, size, camera]);
 
   const local = (e: ReactPointerEvent): [number, number] => pointerIn(hostRef.current!, e);
 
@@ -156,8 +169,8 @@ export function PlaneImageView(props: PlaneImageViewProps) {
     d.y = y;
     if (d.kind === 'pan') setCamera((c) => ({ ...c, panX: c.panX - dx * mmPerPixel, panY: c.panY - dy * mmPerPixel }));
     if (d.kind === 'window') {
-      const rate = Math.max(1, windowWidth) * WINDOW_DRAG_RATE;
-      props.onWindow(windowCenter + dy * rate, windowWidth + dx * rate);
+      const step = windowDragStep(windowWidth, scale);
+      props.onWindow(windowCenter + dy * step, windowWidth + dx * step);
     }
     if (d.kind === 'ruler') setRulers((r) => [...r.slice(0, -1), { start: r.at(-1)!.start, end: toMm(x, y) }]);
     if (d.kind === 'tool') props.onImagePointer?.('move', ...toPixel(x, y));
@@ -212,7 +225,7 @@ export function PlaneImageView(props: PlaneImageViewProps) {
           {props.children}
         </div>
         <div className="corner corner-bl">
-          W {Math.round(windowWidth)} L {Math.round(windowCenter)}
+          {formatWindow(windowCenter, windowWidth, scale)}
           {camera.zoom !== 1 && <span className="muted"> · {camera.zoom.toFixed(2)}×</span>}
           {rulers.length > 0 && (
             <button className="link-button" data-testid={`${props.testId}-clear-rulers`} onPointerDown={(e) => e.stopPropagation()} onClick={() => setRulers([])}>
@@ -222,7 +235,7 @@ export function PlaneImageView(props: PlaneImageViewProps) {
         </div>
         {probe && value !== undefined && (
           <div className="corner corner-probe" data-testid={`${props.testId}-probe`}>
-            <div>{value === null ? 'no data' : Number.isInteger(value) ? value : value.toFixed(1)}</div>
+            <div>{value === null ? 'no data' : formatValue(value, scale, windowWidth)}</div>
             {props.describePixel && <div className="muted">{props.describePixel(probe.px, probe.py)}</div>}
           </div>
         )}
@@ -237,15 +250,11 @@ export function PlaneImageView(props: PlaneImageViewProps) {
   );
 }
 
-function greyBitmap(image: PlaneImage, windowCenter: number, windowWidth: number, labels: ArrayLike<number> | null | undefined): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = image.width;
-  canvas.height = image.height;
+function greyImage(image: PlaneImage, windowCenter: number, windowWidth: number, labels: ArrayLike<number> | null | undefined): ImageData {
   const data = new ImageData(image.width, image.height);
   windowFrameToRgba(image.pixels, 1, windowCenter, windowWidth, data.data);
   if (labels && labels.length === image.width * image.height) tintLabels(labels, data.data);
-  canvas.getContext('2d')!.putImageData(data, 0, 0);
-  return canvas;
+  return data;
 }
 
 /** The nearest pixel's value; undefined off the image, null where it holds no data. */

@@ -39,6 +39,14 @@ export const SHORTCUT_GROUPS: { title: string; shortcuts: Shortcut[] }[] = [
       { keys: ['F'], action: 'Maximise the active view, or restore (double click too)' },
       { keys: ['Del'], action: 'Remove the last ruler (Shift+Del: all)' },
       { keys: ['Esc'], action: 'Cancel a ruler, or restore a maximised view' },
+      { keys: [mod, 'E'], action: 'Export the volume: NRRD, NIfTI, MetaImage, a DICOM series or an STL surface' },
+    ],
+  },
+  {
+    title: 'Reconstruct (a rotational run’s “Reconstruct…”)',
+    shortcuts: [
+      { keys: ['Enter'], action: 'Reconstruct the full grid' },
+      { keys: ['Esc'], action: 'Cancel the reconstruction or preview, else close the panel' },
     ],
   },
   {

@@ -1,10 +1,13 @@
-/** Patients → studies → series of the index result. */
+/** Patients → studies → series of the index result, each followed by the volumes made from it. */
 import { observer } from 'mobx-react-lite';
 import type { IndexResult } from '../../../shared/dicom/SeriesSummary';
+import { useStores } from '../../app/StoreContext';
+import { DerivedSeriesCard } from './DerivedSeriesCard';
 import { SeriesCard } from './SeriesCard';
 import { patientNameLabel, studyDateLabel } from './seriesLabels';
 
 export const StudyTree = observer(function StudyTree({ result }: { result: IndexResult }) {
+  const { study } = useStores();
   const byUid = new Map(result.series.map((s) => [s.uid, s]));
   return (
     <div className="study-tree" data-testid="study-tree" role="listbox" aria-label="Series">
@@ -23,7 +26,8 @@ export const StudyTree = observer(function StudyTree({ result }: { result: Index
               <ul className="series-list">
                 {studyNode.seriesUids.map((uid) => {
                   const series = byUid.get(uid);
-                  return series ? <SeriesCard key={uid} series={series} /> : null;
+                  if (!series) return null;
+                  return [<SeriesCard key={uid} series={series} />, ...study.derivedOf(uid).map((d) => <DerivedSeriesCard key={d.uid} series={d} />)];
                 })}
               </ul>
             </div>

@@ -10,6 +10,8 @@ import type { SliceViewState } from '../../stores/SliceViewState';
 import { onViewPlane, pathCurve } from '../../viewers/slice/pathCurve';
 import { rulerLengthMm, type Ruler, type ViewerStore } from '../../stores/ViewerStore';
 import { directionLetters, niceLengthMm, SLICE_ORIENTATIONS, VIEW_BASES, type SliceOrientation } from '../../viewers/slice/sliceGeometry';
+import { formatValue, formatWindow } from '../../viewers/valueFormat';
+import { isHounsfield } from '../../viewers/windowLevel';
 import { formatMm, ORIENTATION_COLOURS, ORIENTATION_NAMES } from './viewLabels';
 
 /** Crosshair lines leave this many pixels clear around the centre, so the point itself stays visible. */
@@ -24,6 +26,12 @@ export const SliceOverlay = observer(function SliceOverlay({ view, viewer, paths
   const labels = view.labels;
   return (
     <div className="slice-overlay">
+      {/* Its own layer: the faint path traces do not change while the crosshair and the slice move (a flythrough step), so a software rasteriser keeps them instead of redrawing them every frame. */}
+      <svg className="slice-overlay-svg" width={width} height={height} aria-hidden="true">
+        {paths.paths.map((p) => (
+          <PathTrace key={p.id} view={view} path={p} active={p.id === paths.activeId} />
+        ))}
+      </svg>
       <svg className="slice-overlay-svg" width={width} height={height} aria-hidden="true">
         {SLICE_ORIENTATIONS.filter((o) => o !== view.orientation).map((other) => (
           <CrosshairLine key={other} view={view} other={other} centre={viewer.crosshair} />
@@ -47,12 +55,12 @@ export const SliceOverlay = observer(function SliceOverlay({ view, viewer, paths
         </div>
       </div>
       <div className="corner corner-bl" data-testid="view-window">
-        W {Math.round(viewer.windowWidth)} L {Math.round(viewer.windowCenter)}
+        {formatWindow(viewer.windowCenter, viewer.windowWidth, viewer.valueScale)}
         {view.zoom !== 1 && <span className="muted"> · {view.zoom.toFixed(2)}×</span>}
       </div>
       {probe && (
         <div className="corner corner-tr" data-testid="probe">
-          <div data-testid="probe-value">{probe.value === null ? 'outside the volume' : `${formatValue(probe.value)} ${viewer.volume?.modality === 'CT' ? 'HU' : ''}`}</div>
+          <div data-testid="probe-value">{probe.value === null ? 'outside the volume' : `${formatValue(probe.value, viewer.valueScale, viewer.windowWidth)} ${viewer.volume && isHounsfield(viewer.volume.modality, viewer.volume.range) ? 'HU' : ''}`}</div>
           <div className="muted" data-testid="probe-position">
             {probe.lps.map((c) => c.toFixed(1)).join(', ')} mm
           </div>
@@ -62,10 +70,6 @@ export const SliceOverlay = observer(function SliceOverlay({ view, viewer, paths
     </div>
   );
 });
-
-function formatValue(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toFixed(1);
-}
 
 /** "S 12.0 mm": the plane's distance from the patient origin along the view normal. */
 function positionText(view: SliceViewState): string {
@@ -87,7 +91,7 @@ const CrosshairLine = observer(function CrosshairLine({ view, other, centre }: {
   const far = view.transform.width + view.transform.height;
   const colour = ORIENTATION_COLOURS[other];
   return (
-    <g data-testid={`crosshair-${other}`} stroke={colour} strokeWidth={1} opacity={0.85}>
+    <g data-testid={`crosshair-${other}`} stroke={colour} strokeWidth={1} strokeOpacity={0.85}>
       <line x1={cx - ux * far} y1={cy - uy * far} x2={cx - ux * CROSSHAIR_GAP} y2={cy - uy * CROSSHAIR_GAP} />
       <line x1={cx + ux * CROSSHAIR_GAP} y1={cy + uy * CROSSHAIR_GAP} x2={cx + ux * far} y2={cy + uy * far} />
     </g>
@@ -116,10 +120,19 @@ const RulerGlyph = observer(function RulerGlyph({ view, ruler }: { view: SliceVi
  * when projected from elsewhere; the selected point of the active path ringed. Each point
  * carries its index and LPS position, so tests and tools can read where it is drawn.
  */
+/** The whole path projected onto the view, thin and faint (solid: dashes cost a software rasteriser several ms a frame). */
+const PathTrace = observer(function PathTrace({ view, path, active }: { view: SliceViewState; path: VolumePath; active: boolean }) {
+  const all = pathCurve(path)
+    .map((p) => view.toScreen(p))
+    .map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`)
+    .join(' ');
+  return <polyline className="path-trace" points={all} stroke={path.colour} fill="none" strokeWidth={active ? 1.5 : 1} opacity={0.35} />;
+});
+
+/** Where the path crosses the view's plane (bold) and its control points (filled when on the plane). */
 const PathGlyph = observer(function PathGlyph({ view, path, active, selected }: { view: SliceViewState; path: VolumePath; active: boolean; selected: number | null }) {
   const curve = pathCurve(path);
   const screen = curve.map((p) => view.toScreen(p));
-  const all = screen.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
   const near = curve.map((p) => onViewPlane(view, p));
   const close: string[] = [];
   for (let n = 1; n < curve.length; n++) {
@@ -127,8 +140,6 @@ const PathGlyph = observer(function PathGlyph({ view, path, active, selected }: 
   }
   return (
     <g className="path-glyph" data-testid={`path-${path.id}`} data-locked={path.locked || undefined} stroke={path.colour} fill="none">
-      {/* Thin and faint where projected from elsewhere (solid: dashes cost a software rasteriser several ms a frame). */}
-      <polyline points={all} strokeWidth={active ? 1.5 : 1} opacity={0.35} />
       {close.length > 0 && <path d={close.join('')} strokeWidth={2.5} />}
       {path.points.map((p, n) => {
         const [x, y] = view.toScreen(p);

@@ -10,6 +10,7 @@
 import { observer } from 'mobx-react-lite';
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { add, addScaled, sub, type Vec3 } from '../../../shared/math/vec3';
+import { lockedPathNotice } from '../../stores/PathStore';
 import type { SliceViewState } from '../../stores/SliceViewState';
 import type { ToolId, ViewerStore } from '../../stores/ViewerStore';
 import type { RendererVolume } from '../../viewers/RendererVolume';
@@ -20,9 +21,6 @@ import { SliceOverlay } from './SliceOverlay';
 import { pointerIn, wheelSteps } from '../../viewers/wheelSteps';
 import { hitControlPoint, nearestOnCurve } from '../../viewers/slice/pathCurve';
 import { usePathKeys } from '../path-editor/usePathKeys';
-
-/** Window/level change per dragged pixel, as a fraction of the current width. */
-const WINDOW_DRAG_RATE = 1 / 256;
 
 interface Drag {
   tool: ToolId;
@@ -103,7 +101,7 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
       return { index: hit, from: path.points[hit]!, grab };
     }
     if (path?.locked) {
-      layout.showNotice({ kind: 'info', text: `“${path.name}” is locked: unlock it in the path list to edit it.` });
+      layout.showNotice({ kind: 'info', text: lockedPathNotice(path.name) });
       return null;
     }
     paths.beginGesture();
@@ -145,11 +143,9 @@ export const SliceViewPanel = observer(function SliceViewPanel({ view, viewer, v
       case 'zoom':
         view.zoomAt(Math.exp(-dy * 0.01), d.startX, d.startY);
         break;
-      case 'windowLevel': {
-        const rate = Math.max(1, viewer.windowWidth) * WINDOW_DRAG_RATE;
-        viewer.setWindow(viewer.windowCenter + dy * rate, viewer.windowWidth + dx * rate);
+      case 'windowLevel':
+        viewer.dragWindow(dx, dy);
         break;
-      }
     }
   };
 

@@ -1,9 +1,11 @@
 /** Tools, window/level presets and view actions above the 3-up grid, each with its key. */
 import { observer } from 'mobx-react-lite';
+import { useStores } from '../../app/StoreContext';
 import type { FlythroughStore } from '../../stores/FlythroughStore';
 import type { ReformatStore } from '../../stores/ReformatStore';
 import type { ToolId, ViewerStore } from '../../stores/ViewerStore';
 import { WINDOW_PRESETS } from '../../stores/windowPresets';
+import { VolumeExportButton } from '../volume-export/VolumeExportDialog';
 
 export const TOOLS: { id: ToolId; label: string; key: string; hint: string }[] = [
   { id: 'crosshair', label: 'Crosshair', key: 'C', hint: 'Click or drag to move the crosshair; the other views follow' },
@@ -15,6 +17,7 @@ export const TOOLS: { id: ToolId; label: string; key: string; hint: string }[] =
 ];
 
 export const ViewerToolbar = observer(function ViewerToolbar({ viewer, reformat, flythrough }: { viewer: ViewerStore; reformat: ReformatStore; flythrough: FlythroughStore }) {
+  const { volumes } = useStores();
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
       <div className="tool-group" role="radiogroup" aria-label="Mouse tool">
@@ -73,6 +76,7 @@ export const ViewerToolbar = observer(function ViewerToolbar({ viewer, reformat,
         <button className="btn btn-tool" data-testid="clear-rulers" title="Remove all rulers (Shift+Delete; Delete removes the last one)" onClick={viewer.clearRulers} disabled={viewer.rulers.length === 0}>
           Clear rulers
         </button>
+        <VolumeExportButton volumes={volumes} />
       </div>
     </div>
   );

@@ -2,20 +2,23 @@
  * The 3D pane of the workstation grid: mounts VolumeRenderer3D in a div that fills
  * its cell, pushes the store's preset / mode / iso value and the paths into it with
  * reactions, places a path point where a click with the path tool lands on the volume,
+ * drags the active path's points over it (one undo step per drag, Escape puts it back),
  * and overlays the controls, the surface status and the orientation letters.
  */
 import { reaction } from 'mobx';
 import { observer } from 'mobx-react-lite';
 import { useEffect, useRef, useState } from 'react';
 import { useStores } from '../../app/StoreContext';
-import type { VolumePath } from '../../stores/PathStore';
+import { lockedPathNotice, type PathStore, type VolumePath } from '../../stores/PathStore';
 import type { View3DStore } from '../../stores/View3DStore';
 import type { RendererVolume } from '../../viewers/RendererVolume';
 import { registerPerfProbe } from '../../viewers/perfProbe';
 import { pathCurve } from '../../viewers/slice/pathCurve';
 import { rgbFromHex, type PathTube } from '../../viewers/volume3d/pathTubes';
-import { VolumeRenderer3D, type RenderQuality, type SurfaceEvent, type VolumePick } from '../../viewers/volume3d/VolumeRenderer3D';
+import { VolumeRenderer3D, type PointDragEvent, type RenderQuality, type SurfaceEvent, type VolumePick } from '../../viewers/volume3d/VolumeRenderer3D';
 import { autoWindow, isPresetId, PRESET_IDS, PRESET_LABELS } from '../../viewers/volume3d/volumePresets';
+import { formatValue } from '../../viewers/valueFormat';
+import { isHounsfield, valueScaleOf } from '../../viewers/windowLevel';
 import './view3d.css';
 
 export interface View3DPanelProps {
@@ -45,12 +48,48 @@ function surfaceEventToStore(store: View3DStore, event: SurfaceEvent): void {
   }
 }
 
+/**
+ * A control-point drag into the path store: the press selects the point and opens the gesture
+ * that makes every move one undo step; a locked path says so instead. Returns the handler, which
+ * keeps the moves' pick times for the store's summary.
+ */
+function pointDragToStores(paths: PathStore, store: View3DStore): (event: PointDragEvent) => void {
+  let moveMs: number[] = [];
+  return (event) => {
+    switch (event.kind) {
+      case 'locked':
+        paths.selectPoint(event.index);
+        if (paths.active) store.showNotice(lockedPathNotice(paths.active.name));
+        break;
+      case 'grab':
+        moveMs = [];
+        paths.selectPoint(event.index);
+        paths.beginGesture();
+        break;
+      case 'move':
+        moveMs.push(event.ms);
+        paths.movePoint(event.index, event.point);
+        break;
+      case 'end':
+        paths.endGesture();
+        store.setDrag(moveMs);
+        break;
+      case 'cancel':
+        paths.cancelGesture();
+        break;
+    }
+  };
+}
+
 /** How long "No surface under the cursor" stays up. */
 const PICK_NOTICE_MS = 2500;
 
 /** The paths as the 3D view draws them: the slice views' curve (one spline for every view). */
-function tubesOf(paths: readonly VolumePath[], activeId: number | null): PathTube[] {
-  return paths.map((path) => ({ curve: pathCurve(path), controlPoints: path.points, colour: rgbFromHex(path.colour), active: path.id === activeId }));
+function tubesOf(paths: readonly VolumePath[], activeId: number | null, selectedPoint: number | null): PathTube[] {
+  return paths.map((path) => {
+    const active = path.id === activeId;
+    return { curve: pathCurve(path), controlPoints: path.points, colour: rgbFromHex(path.colour), active, selectedPoint: active ? selectedPoint : null, locked: path.locked };
+  });
 }
 
 /** The last pick for tests and scripts: "x,y,z" in LPS mm, "none" for a miss. */
@@ -79,6 +118,7 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
         store.setPick(pick);
         if (pick.point) paths.addPoint(pick.point);
       },
+      onPointDrag: pointDragToStores(paths, store),
     }, { quality });
     rendererRef.current = renderer;
     store.setGraphicsError(null);
@@ -88,7 +128,7 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
       reaction(() => store.presetId, (id) => renderer.setPreset(id), { fireImmediately: true }),
       reaction(() => store.isoValue, (value) => renderer.setIsoValue(value), { fireImmediately: true }),
       reaction(() => store.mode, (mode) => renderer.setMode(mode), { fireImmediately: true }),
-      reaction(() => tubesOf(paths.paths, paths.activeId), (tubes) => renderer.setPaths(tubes), { fireImmediately: true }),
+      reaction(() => tubesOf(paths.paths, paths.activeId, paths.selectedPoint), (tubes) => renderer.setPaths(tubes), { fireImmediately: true }),
       reaction(() => viewer.tool === 'path', (placing) => renderer.setPicking(placing), { fireImmediately: true }),
     ];
     const resizeObserver = new ResizeObserver(() => renderer.resize());
@@ -110,7 +150,7 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
     };
   }, [host, store, quality, paths, viewer]);
 
-  const { lastPick, pickNotice } = store;
+  const { lastPick, pickNotice, lastDrag } = store;
   useEffect(() => {
     if (!pickNotice) return;
     const timer = setTimeout(() => store.dismissPickNotice(), PICK_NOTICE_MS);
@@ -133,19 +173,26 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
     };
   }, [volume, store, host]);
 
-  const unit = volume?.modality.toUpperCase() === 'CT' ? 'HU' : '';
+  const unit = volume && isHounsfield(volume.modality, volume.range) ? 'HU' : '';
   const [isoLow, isoHigh] = store.isoRange;
   const surface = store.surface;
   const { orientation } = store;
   const placing = viewer.tool === 'path';
 
   return (
-    <div className={placing ? 'view3d is-placing' : 'view3d'} data-testid="view3d" data-pick={formatPick(lastPick)} data-pick-ms={lastPick?.ms.toFixed(2)}>
+    <div
+      className={placing ? 'view3d is-placing' : 'view3d'}
+      data-testid="view3d"
+      data-pick={formatPick(lastPick)}
+      data-pick-ms={lastPick?.ms.toFixed(2)}
+      // The last drag's pick time per move, for tests and scripts: "mean,max,moves" in ms.
+      data-drag-ms={lastDrag ? `${lastDrag.meanMs.toFixed(2)},${lastDrag.maxMs.toFixed(2)},${lastDrag.moves}` : undefined}
+    >
       <div
         className="view3d-canvas-host"
         data-testid="view3d-canvas-host"
         ref={setHost}
-        aria-label={`3D view: ${placing ? 'click to place a path point, ' : ''}drag to rotate, right-drag or Ctrl-drag to zoom, Shift-drag to pan, R to reset`}
+        aria-label={`3D view: ${placing ? 'click to place a path point, drag a point to move it, ' : ''}drag to rotate, right-drag or Ctrl-drag to zoom, Shift-drag to pan, R to reset`}
       />
       {store.graphicsError ? (
         <div className="view3d-message is-error" data-testid="view3d-message" role="alert">
@@ -188,7 +235,7 @@ export const View3DPanel = observer(function View3DPanel({ volume, store, qualit
             {store.mode === 'isosurface' && (
               <label className="view3d-iso">
                 <span className="view3d-iso-label">
-                  Threshold <output>{`${Math.round(store.isoValue)}${unit ? ` ${unit}` : ''}`}</output>
+                  Threshold <output>{`${volume ? formatValue(store.isoValue, valueScaleOf(volume.voxels, volume.range), isoHigh - isoLow) : ''}${unit ? ` ${unit}` : ''}`}</output>
                 </span>
                 <input
                   type="range"

@@ -3,10 +3,12 @@
  * looking along it, at the lumen's wall drawn as a lit surface, with the path ahead as a line.
  *
  * The wall is a marching-cubes isosurface of the one lumen the path runs through (lumenGrid:
- * ~1 mm voxels, smoothed, everything else filled), computed in the 3D view's isosurface worker
- * whenever the volume, path or threshold changes, cut into pieces so a frame draws only those
- * ahead of the camera (meshChunks), and lit by a headlight that fades with distance. vtk.js's
- * ray-cast volume mapper was tried first: it leaves part of the screen unrendered when the
+ * ~1 mm voxels, smoothed, everything else filled), built in a worker (lumenSurfaceWorker: the main
+ * thread only crops the volume around the path) whenever the volume, path or threshold changes,
+ * cut into pieces so a frame draws only those ahead of the camera (meshChunks), and lit by a
+ * headlight that fades with distance. A coarser copy of the wall is drawn while the flight plays
+ * (MOVING_VOXEL_MM), and pieces are first drawn a few per frame (FIRST_DRAW_TRIANGLES), so
+ * neither playback nor a new wall stalls the page. vtk.js's ray-cast volume mapper was tried first: it leaves part of the screen unrendered when the
  * camera is inside the volume's bounds (Kitware/vtk-js#2546, open: its screen-space bounds
  * project the box corners behind the camera mirrored; a strip of the view stayed black inside
  * the chest CT), and in SwiftShader a shaded frame in the chest CT's aorta took ~0.9 s at half
@@ -29,13 +31,15 @@ import { addScaled, type Vec3 } from '../../../shared/math/vec3';
 import type { LumenKind } from '../../stores/FlythroughStore';
 import type { RendererVolume } from '../RendererVolume';
 import { axisSpacing } from '../volume3d/downsampleVolume';
-import { IsosurfaceCancelledError, IsosurfaceComputer, type IsosurfaceResult, type WorkerFactory } from '../volume3d/IsosurfaceComputer';
+import { IsosurfaceCancelledError, type WorkerFactory } from '../volume3d/IsosurfaceComputer';
 import { ISO_DEBOUNCE_MS, type RenderQuality, type SurfaceEvent } from '../volume3d/VolumeRenderer3D';
 import { litMeshActor } from '../vtk/litMeshActor';
 import { openViewContext } from '../vtk/webglContext';
 import { endoscopicSurface } from './endoscopicSurface';
-import { lumenGrid } from './lumenGrid';
-import { chunkMesh, chunkVisible, diagonalHalfAngle, orderAlongPath, type MeshChunk } from './meshChunks';
+import { cropAroundPath } from './lumenGrid';
+import { LumenSurfaceComputer } from './LumenSurfaceComputer';
+import type { LumenSurface } from './lumenSurfaceProtocol';
+import { chunkVisible, diagonalHalfAngle, type MeshChunk } from './meshChunks';
 
 export interface EndoscopicRendererListeners {
   /** A message when the view cannot draw (no WebGL2, context lost); null once it can again. */
@@ -46,7 +50,7 @@ export interface EndoscopicRendererListeners {
 export interface EndoscopicRendererOptions {
   /** 'auto' (default) picks 'software' on CPU rasterisers such as SwiftShader or llvmpipe. */
   quality?: RenderQuality | 'auto';
-  /** Tests inject a worker; the default bundles the 3D view's isosurface worker. */
+  /** Tests inject a worker; the default bundles lumenSurfaceWorker. */
   workerFactory?: WorkerFactory;
 }
 
@@ -67,6 +71,21 @@ const LIGHT_HALF_MM = 50;
 const VIEW_RANGE_MM = 150;
 /** Side of the cubes the surface is cut into for culling, mm. */
 const CHUNK_MM = 24;
+/**
+ * Voxel size of the wall drawn while the flight moves, mm. A software rasteriser spends about a
+ * microsecond per triangle (SwiftShader: 36k triangles 41 ms, 13.6k 14 ms, at either 263×162 or
+ * 132×81 pixels), so twice the voxel size (a quarter of the triangles; a third where slices are
+ * already 2 mm or thicker) is the lever; resolution barely matters. Paused, the fine wall is drawn.
+ */
+export const MOVING_VOXEL_MM = 2;
+/**
+ * Triangles a frame may draw for the first time (making their actors and vertex buffers costs the
+ * main thread more per triangle than drawing them again); the rest follow in the next frames,
+ * nearest first. A new wall thus never stalls the page for a whole surface's worth.
+ */
+export const FIRST_DRAW_TRIANGLES = 4000;
+/** Actors of a replaced wall deleted per frame. */
+const RETIRE_PER_FRAME = 16;
 const BACKGROUND: Vec3 = [0, 0, 0];
 const PATH_COLOUR: Vec3 = [0.25, 0.9, 1];
 const NO_WEBGL2 = 'The endoscopic view needs WebGL 2, which this graphics driver does not provide. The cross-section and slice views still work.';
@@ -74,12 +93,26 @@ const CONTEXT_LOST = 'The endoscopic view lost its graphics context (GPU reset o
 
 
 export interface SurfaceTimings {
-  /** Cropping, smoothing and filling the grid on the main thread, ms. */
+  /** Cropping the volume around the path, on the main thread, ms. */
+  cropMs: number;
+  /** Preparing the grid (merging, smoothing, filling) in the worker, ms. */
   gridMs: number;
-  /** Marching cubes in the worker, ms. */
+  /** Marching cubes and cutting into pieces in the worker, ms. */
   workerMs: number;
+  /** Showing the new wall when it arrives (the nearest pieces' actors and the first frame), on the main thread, ms. */
+  actorsMs: number;
   voxels: number;
   triangles: number;
+  /** In the coarse wall drawn while moving. */
+  coarseTriangles: number;
+}
+
+type WallDetail = 'fine' | 'coarse';
+
+/** A piece of wall; its actor is made the first time it is to be drawn. */
+interface WallPiece {
+  chunk: MeshChunk;
+  drawn: { actor: vtkActor; mapper: vtkMapper } | null;
 }
 
 export class EndoscopicRenderer {
@@ -96,7 +129,7 @@ export class EndoscopicRenderer {
   private readonly renderer = vtkRenderer.newInstance();
   private readonly glWindow = vtkOpenGLRenderWindow.newInstance();
   private readonly gl: WebGL2RenderingContext | null;
-  private readonly computer: IsosurfaceComputer;
+  private readonly computer: LumenSurfaceComputer;
   private readonly cleanups: (() => void)[] = [];
   private readonly pixel = new Uint8Array(4);
 
@@ -105,8 +138,17 @@ export class EndoscopicRenderer {
   private lumen: LumenKind = 'dark';
   private wallHu: number | undefined;
   private pose: CameraPose | null = null;
-  /** The wall in pieces, each with its actor, shown when the camera can see it. */
-  private chunks: { chunk: MeshChunk; actor: vtkActor; mapper: vtkMapper }[] = [];
+  /** The wall in pieces, each with its actor, shown when the camera can see it: the fine wall, and the coarse one drawn while moving. */
+  private wall: Record<WallDetail, WallPiece[]> = { fine: [], coarse: [] };
+  /** The flight is playing: frames come every animation frame, so they draw the coarse wall. */
+  private moving = false;
+  /** A video export records the live view: the fine wall even while moving. */
+  private recording = false;
+  /** The animation frame that draws pieces the last frame's budget left out, or retires more. */
+  private catchUpFrame: number | null = null;
+  /** Actors of walls replaced, deleted a few per frame. */
+  private readonly retiring: { actor: vtkActor; mapper: vtkMapper }[] = [];
+  private colour: Vec3 = [1, 1, 1];
   private pathActor: vtkActor | null = null;
   private pathMapper: vtkMapper | null = null;
   private surfaceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -124,7 +166,7 @@ export class EndoscopicRenderer {
     private readonly listeners: EndoscopicRendererListeners = {},
     options: EndoscopicRendererOptions = {},
   ) {
-    this.computer = new IsosurfaceComputer(options.workerFactory);
+    this.computer = new LumenSurfaceComputer(options.workerFactory);
     this.renderer.setBackground(...BACKGROUND);
     this.renderWindow.addRenderer(this.renderer);
     this.renderWindow.addView(this.glWindow);
@@ -203,6 +245,35 @@ export class EndoscopicRenderer {
     this.render();
   }
 
+  /**
+   * Playing: the flight moves every animation frame, and the coarse wall is drawn (unless a video
+   * is recording); stopped, the fine wall is drawn again at once.
+   */
+  setMoving(moving: boolean): void {
+    if (this.disposed || moving === this.moving) return;
+    this.moving = moving;
+    this.cull();
+    this.render();
+  }
+
+  /** A video export is recording the live view: keep the fine wall while it plays. */
+  setRecording(recording: boolean): void {
+    if (this.disposed || recording === this.recording) return;
+    this.recording = recording;
+    this.cull();
+    this.render();
+  }
+
+  /** The lumen kind and wall threshold the wall is built for (undefined: the lumen's default). */
+  get transfer(): { lumen: LumenKind; wallHu: number | undefined } {
+    return { lumen: this.lumen, wallHu: this.wallHu };
+  }
+
+  /** Which wall frames draw now: the coarse one only while moving (and when there is one). */
+  get detail(): WallDetail {
+    return this.moving && !this.recording && this.wall.coarse.length > 0 ? 'coarse' : 'fine';
+  }
+
   /** Full resolution (for exports) or the quality's own (live). */
   setFullResolution(full: boolean): void {
     this.fullResolution = full;
@@ -226,6 +297,7 @@ export class EndoscopicRenderer {
   render(): void {
     if (!this.supported || this.disposed || this.contextLost || !this.gl || !this.pose) return;
     const started = performance.now();
+    this.retire(RETIRE_PER_FRAME);
     this.renderWindow.render();
     this.lastFrameMs = performance.now() - started;
     this.frames++;
@@ -242,7 +314,7 @@ export class EndoscopicRenderer {
 
   /** How many triangles the last frame drew (the visible pieces), for the benchmark. */
   get drawnTriangles(): number {
-    return this.chunks.reduce((sum, c) => sum + (c.actor.getVisibility() ? c.chunk.polys.length / 4 : 0), 0);
+    return [...this.wall.fine, ...this.wall.coarse].reduce((sum, c) => sum + (c.drawn?.actor.getVisibility() ? c.chunk.polys.length / 4 : 0), 0);
   }
 
   /**
@@ -259,7 +331,8 @@ export class EndoscopicRenderer {
     clearTimeout(this.surfaceTimer);
     this.surfaceGeneration++;
     this.computer.dispose();
-    this.removeSurface();
+    if (this.catchUpFrame !== null) cancelAnimationFrame(this.catchUpFrame);
+    this.removeSurface(true);
     this.removePath();
     this.cleanups.splice(0).forEach((cleanup) => cleanup());
     this.disposed = true;
@@ -293,52 +366,79 @@ export class EndoscopicRenderer {
     }
     const surface = endoscopicSurface(this.lumen, this.wallHu);
     const started = performance.now();
-    const grid = lumenGrid({ volume, path, radiusMm: LUMEN_RADIUS_MM, surface, sigmaMm: SURFACE_SIGMA_MM, voxelMm: SURFACE_VOXEL_MM });
-    const gridMs = performance.now() - started;
-    if (!grid) {
+    const cropped = cropAroundPath({ volume, path, radiusMm: LUMEN_RADIUS_MM });
+    const cropMs = performance.now() - started;
+    if (!cropped) {
+      this.computer.cancel();
       this.removeSurface();
       this.render();
       this.listeners.onSurface?.({ kind: 'error', message: 'The path lies outside the volume: there is no wall to show.' });
       return;
     }
-    this.computer.setVolume(grid);
     this.listeners.onSurface?.({ kind: 'computing', isoValue: surface.isoValue });
-    let result: IsosurfaceResult;
+    let result: LumenSurface;
     try {
-      result = await this.computer.compute(surface.isoValue);
+      result = await this.computer.compute({ cropped, path, radiusMm: LUMEN_RADIUS_MM, surface, sigmaMm: SURFACE_SIGMA_MM, voxelMm: SURFACE_VOXEL_MM, chunkMm: CHUNK_MM, coarseVoxelMm: MOVING_VOXEL_MM });
     } catch (err) {
       if (err instanceof IsosurfaceCancelledError || generation !== this.surfaceGeneration) return;
       this.listeners.onSurface?.({ kind: 'error', message: `The lumen wall could not be built: ${err instanceof Error ? err.message : String(err)}` });
       return;
     }
     if (generation !== this.surfaceGeneration || this.disposed) return;
+    const shown = performance.now();
     this.showSurface(result, surface.colour);
-    const [gx, gy, gz] = grid.dimensions;
-    this.surfaceTimings = { gridMs, workerMs: result.ms, voxels: gx * gy * gz, triangles: result.triangles };
-    const { factors, dimensions, triangles, ms } = result;
-    this.listeners.onSurface?.({ kind: 'ready', isoValue: surface.isoValue, factors, dimensions, triangles, ms });
+    const { factors, dimensions, triangles, coarseTriangles, gridMs, surfaceMs } = result;
+    this.surfaceTimings = { cropMs, gridMs, workerMs: surfaceMs, actorsMs: performance.now() - shown, voxels: dimensions[0] * dimensions[1] * dimensions[2], triangles, coarseTriangles };
+    this.listeners.onSurface?.({ kind: 'ready', isoValue: surface.isoValue, factors, dimensions, triangles, ms: gridMs + surfaceMs });
   }
 
-  private showSurface(mesh: IsosurfaceResult, colour: Vec3): void {
+  private showSurface({ chunks, coarseChunks }: LumenSurface, colour: Vec3): void {
     this.removeSurface();
     if (!this.supported) return;
-    for (const chunk of orderAlongPath(chunkMesh(mesh, CHUNK_MM), this.path ?? [])) {
-      // No ambient term: unlit wall far down the lumen goes black, as in an endoscope.
-      const { actor, mapper } = litMeshActor(chunk, { colour, ambient: 0, diffuse: 0.9, specular: 0.2, specularPower: 20 });
-      this.chunks.push({ chunk, actor, mapper });
-      this.renderer.addActor(actor);
-    }
+    this.colour = colour;
+    this.wall = { fine: chunks.map((chunk) => ({ chunk, drawn: null })), coarse: coarseChunks.map((chunk) => ({ chunk, drawn: null })) };
     this.cull();
     this.render();
   }
 
-  /** Shows the pieces of the wall within range and inside the view's cone; hides the rest. */
+  /** Shows the pieces of the wall of the current detail within range and inside the view's cone; hides the rest. */
   private cull(): void {
     const pose = this.pose;
-    if (!pose || this.chunks.length === 0) return;
+    if (!pose) return;
     const [w, h] = this.glWindow.getSize();
     const half = diagonalHalfAngle(this.renderer.getActiveCamera().getViewAngle(), w / Math.max(1, h));
-    for (const { chunk, actor } of this.chunks) actor.setVisibility(chunkVisible(chunk, pose.position, pose.direction, half, VIEW_RANGE_MM));
+    const detail = this.detail;
+    const firstDraws: WallPiece[] = [];
+    for (const [which, pieces] of Object.entries(this.wall) as [WallDetail, WallPiece[]][]) {
+      for (const piece of pieces) {
+        const visible = which === detail && chunkVisible(piece.chunk, pose.position, pose.direction, half, VIEW_RANGE_MM);
+        if (visible && !piece.drawn) firstDraws.push(piece);
+        else piece.drawn?.actor.setVisibility(visible);
+      }
+    }
+    // Exports wait for nothing: every frame they take is whole.
+    let budget = this.fullResolution || this.recording ? Infinity : FIRST_DRAW_TRIANGLES;
+    const distance = (c: MeshChunk): number => Math.hypot(c.centre[0] - pose.position[0], c.centre[1] - pose.position[1], c.centre[2] - pose.position[2]) - c.radius;
+    firstDraws.sort((a, b) => distance(a.chunk) - distance(b.chunk));
+    for (const piece of firstDraws) {
+      if (budget <= 0) {
+        this.catchUp();
+        break;
+      }
+      // No ambient term: unlit wall far down the lumen goes black, as in an endoscope.
+      piece.drawn = litMeshActor(piece.chunk, { colour: this.colour, ambient: 0, diffuse: 0.9, specular: 0.2, specularPower: 20 });
+      this.renderer.addActor(piece.drawn.actor);
+      budget -= piece.chunk.polys.length / 4;
+    }
+  }
+
+  /** Draws again on the next animation frame, for the pieces this one's budget left out. */
+  private catchUp(): void {
+    this.catchUpFrame ??= requestAnimationFrame(() => {
+      this.catchUpFrame = null;
+      this.cull();
+      this.render();
+    });
   }
 
   private showPath(): void {
@@ -370,13 +470,31 @@ export class EndoscopicRenderer {
     this.render();
   }
 
-  private removeSurface(): void {
-    for (const { actor, mapper } of this.chunks.splice(0)) {
+  /** Hides the wall at once; its actors are deleted a few per frame (retire), or all now when `now`. */
+  private removeSurface(now = false): void {
+    const { fine, coarse } = this.wall;
+    this.wall = { fine: [], coarse: [] };
+    for (const { drawn } of [...fine, ...coarse]) {
+      if (!drawn) continue;
+      drawn.actor.setVisibility(false);
+      this.retiring.push(drawn);
+    }
+    if (now) this.retire(Infinity);
+  }
+
+  /**
+   * Deletes up to `count` actors of walls no longer shown. The buffers of a whole wall's worth
+   * (after a flight, a hundred pieces or more) take tens of ms to release in one go: spread over
+   * frames, a new wall never blocks the page for that long.
+   */
+  private retire(count: number): void {
+    for (const { actor, mapper } of this.retiring.splice(0, count)) {
       this.renderer.removeActor(actor);
       mapper.getInputData()?.delete();
       mapper.delete();
       actor.delete();
     }
+    if (this.retiring.length > 0 && !this.disposed) this.catchUp();
   }
 
   private removePath(): void {

@@ -3,7 +3,7 @@ import { invertAffine, transformPoint } from '../../../shared/math/mat4';
 import type { Vec3 } from '../../../shared/math/vec3';
 import type { VoxelGrid } from '../volume3d/downsampleVolume';
 import { obliqueIjkToLps } from '../volume3d/testGeometry';
-import { lumenBox, lumenGrid } from './lumenGrid';
+import { cropAroundPath, lumenBox, lumenGrid, lumenGridOfCrop } from './lumenGrid';
 
 /** A grid whose every voxel holds a value computed from its LPS position. */
 function gridOf(dimensions: Vec3, ijkToLps: number[], value: (p: Vec3) => number): VoxelGrid {
@@ -71,6 +71,24 @@ describe('lumen grid', () => {
     // A huge radius takes the whole volume; a path far outside takes none.
     expect(lumenBox(volume, path, 1e4)).toEqual(dims.map((n) => [0, n - 1]));
     expect(lumenBox(volume, [[1e5, 1e5, 1e5]], 5)).toBeNull();
+  });
+
+  it('the crop (what the worker is sent) keeps the voxel type and values; preparing the grid leaves it untouched', () => {
+    const ints = gridOf(dims, ijkToLps, (p) => Math.round(signature(p)) % 3000);
+    const int16: VoxelGrid = { ...ints, voxels: Int16Array.from(ints.voxels) };
+    const cropped = cropAroundPath({ volume: int16, path, radiusMm: 6 })!;
+    expect(cropped.voxels).toBeInstanceOf(Int16Array);
+    const [mx, my, mz] = cropped.dimensions;
+    const toIjk = invertAffine(ijkToLps);
+    for (let n = 0; n < mx * my * mz; n += 7) {
+      const p = transformPoint(cropped.ijkToLps, [n % mx, Math.floor(n / mx) % my, Math.floor(n / (mx * my))]);
+      const [i, j, k] = transformPoint(toIjk, p).map(Math.round) as Vec3;
+      expect(cropped.voxels[n]).toBe(int16.voxels[i + dims[0] * (j + dims[1] * k)]);
+    }
+    const copy = Int16Array.from(cropped.voxels);
+    const grid = lumenGridOfCrop(cropped, { path, radiusMm: 6, surface: ALL_LUMEN, sigmaMm: 1, voxelMm: 0 });
+    expect(cropped.voxels).toEqual(copy);
+    expect(grid.voxels).toEqual(lumenGrid({ volume: int16, path, radiusMm: 6, surface: ALL_LUMEN, sigmaMm: 1, voxelMm: 0 })!.voxels);
   });
 
   it('smoothing keeps a constant field and a linear ramp (inside), and lowers noise', () => {

@@ -12,20 +12,6 @@ import { invertAffine, multiply } from '../../../shared/math/mat4';
 import type { Vec3 } from '../../../shared/math/vec3';
 import { axisSpacing, downsampleBlocks, type VoxelGrid } from '../volume3d/downsampleVolume';
 
-export interface LumenGridOptions {
-  volume: VoxelGrid;
-  /** Points along the path, LPS mm, joined by straight segments (any spacing). */
-  path: readonly Vec3[];
-  /** Kept within this distance of the path, mm. */
-  radiusMm: number;
-  /** The wall threshold, and a value on the wall's side of it; the lumen is the other side. */
-  surface: { isoValue: number; fill: number };
-  /** Gaussian smoothing σ, mm (0: none). Axes whose voxels are coarser than 4σ are left as they are. */
-  sigmaMm: number;
-  /** Voxels finer than this are merged in blocks first, mm (0: never). */
-  voxelMm: number;
-}
-
 /** The index box, per axis [first, last], of everything within radiusMm of the path, clamped to the volume; null if none. */
 export function lumenBox(volume: Pick<VoxelGrid, 'dimensions' | 'ijkToLps'>, path: readonly Vec3[], radiusMm: number): [number, number][] | null {
   const toIjk = invertAffine(volume.ijkToLps);
@@ -44,23 +30,59 @@ export function lumenBox(volume: Pick<VoxelGrid, 'dimensions' | 'ijkToLps'>, pat
   return box.every(([lo, hi]) => hi >= lo) ? box : null;
 }
 
-export function lumenGrid({ volume, path, radiusMm, surface, sigmaMm, voxelMm }: LumenGridOptions): VoxelGrid | null {
+export type LumenGridOptions = LumenCropOptions & LumenShapeOptions;
+
+export interface LumenCropOptions {
+  volume: VoxelGrid;
+  /** Points along the path, LPS mm, joined by straight segments (any spacing). */
+  path: readonly Vec3[];
+  /** Kept within this distance of the path, mm. */
+  radiusMm: number;
+}
+
+export type LumenShapeOptions = Omit<LumenCropOptions, 'volume'> & {
+  /** The wall threshold, and a value on the wall's side of it; the lumen is the other side. */
+  surface: { isoValue: number; fill: number };
+  /** Gaussian smoothing σ, mm (0: none). Axes whose voxels are coarser than 4σ are left as they are. */
+  sigmaMm: number;
+  /** Voxels finer than this are merged in blocks first, mm (0: never). */
+  voxelMm: number;
+};
+
+export function lumenGrid({ volume, ...options }: LumenGridOptions): VoxelGrid | null {
+  const cropped = cropAroundPath({ volume, path: options.path, radiusMm: options.radiusMm });
+  return cropped && lumenGridOfCrop(cropped, options);
+}
+
+/**
+ * The box of lumenBox copied out of the volume, values and voxel type unchanged: a row copy,
+ * the only step that needs the whole volume (so it runs where the volume is, and the rest of
+ * the work can go to a worker with only this box).
+ */
+export function cropAroundPath({ volume, path, radiusMm }: LumenCropOptions): VoxelGrid | null {
   const box = lumenBox(volume, path, radiusMm);
   if (!box) return null;
   const [[i0, i1], [j0, j1], [k0, k1]] = box as [[number, number], [number, number], [number, number]];
   const dims: Vec3 = [i1 - i0 + 1, j1 - j0 + 1, k1 - k0 + 1];
   const [nx, ny] = volume.dimensions;
   const [mx, my, mz] = dims;
-  const voxels = new Float32Array(mx * my * mz);
+  const voxels = volume.voxels instanceof Int16Array ? new Int16Array(mx * my * mz) : new Float32Array(mx * my * mz);
   for (let k = 0; k < mz; k++) {
     for (let j = 0; j < my; j++) {
       const from = i0 + nx * (j0 + j + ny * (k0 + k));
       voxels.set(volume.voxels.subarray(from, from + mx), mx * (j + my * k));
     }
   }
-  const cropped: VoxelGrid = { dimensions: dims, ijkToLps: multiply(volume.ijkToLps, [1, 0, 0, i0, 0, 1, 0, j0, 0, 0, 1, k0, 0, 0, 0, 1]), voxels };
-  const factors = axisSpacing(volume.ijkToLps).map((mm, a) => Math.max(1, Math.min(Math.round(voxelMm / mm), Math.floor(dims[a]! / 2)))) as Vec3;
-  const grid = downsampleBlocks(cropped, factors);
+  return { dimensions: dims, ijkToLps: multiply(volume.ijkToLps, [1, 0, 0, i0, 0, 1, 0, j0, 0, 0, 1, k0, 0, 0, 0, 1]), voxels };
+}
+
+/** lumenGrid from the crop around the path (cropAroundPath's): merged, smoothed, filled; the crop is left as it is. */
+export function lumenGridOfCrop(cropped: VoxelGrid, { path, radiusMm, surface, sigmaMm, voxelMm }: LumenShapeOptions): VoxelGrid {
+  const dims = cropped.dimensions;
+  const factors = axisSpacing(cropped.ijkToLps).map((mm, a) => Math.max(1, Math.min(Math.round(voxelMm / mm), Math.floor(dims[a]! / 2)))) as Vec3;
+  const merged = downsampleBlocks(cropped, factors);
+  // Unmerged, downsampleBlocks hands back the crop itself: the steps below write in place.
+  const grid = merged === cropped ? { ...cropped, voxels: Float32Array.from(cropped.voxels) } : merged;
   const spacing = axisSpacing(grid.ijkToLps);
   const values = grid.voxels as Float32Array;
   if (sigmaMm > 0) for (let a = 0; a < 3; a++) smoothAxis(values, grid.dimensions, a, sigmaMm / spacing[a]!);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fakeWorkers } from '../workerTestSetup';
 import type { VoxelGrid } from './downsampleVolume';
 import { IsosurfaceCancelledError, IsosurfaceComputer } from './IsosurfaceComputer';
 import type { IsosurfaceRequest, IsosurfaceResponse } from './isosurfaceProtocol';
@@ -38,12 +39,8 @@ class FakeWorker {
 const grid: VoxelGrid = { dimensions: [4, 4, 4], ijkToLps: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], voxels: new Int16Array(64) };
 
 function setUp(): { computer: IsosurfaceComputer; workers: FakeWorker[] } {
-  const workers: FakeWorker[] = [];
-  const computer = new IsosurfaceComputer(() => {
-    const w = new FakeWorker();
-    workers.push(w);
-    return w as unknown as Worker;
-  }, 1234);
+  const { createWorker, workers } = fakeWorkers(() => new FakeWorker());
+  const computer = new IsosurfaceComputer(createWorker, 1234);
   computer.setVolume(grid);
   return { computer, workers };
 }

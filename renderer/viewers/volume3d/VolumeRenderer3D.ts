@@ -1,7 +1,8 @@
 /**
  * The 3D view: GPU ray-cast volume rendering or a marching-cubes isosurface of one
  * RendererVolume, in LPS mm, with a trackball camera, the paths drawn as tubes through it,
- * and clicks picked onto what is visible under the cursor. Plain TypeScript around vtk.js:
+ * clicks picked onto what is visible under the cursor, and the active path's control points
+ * dragged over that visible surface. Plain TypeScript around vtk.js:
  * React and MobX drive it through the setters and hear back through the listeners,
  * and no vtk object ever leaves this class.
  */
@@ -28,7 +29,8 @@ import { newLumenTrackballStyle } from '../vtk/lumenTrackballStyle';
 import { litMeshActor } from '../vtk/litMeshActor';
 import { openViewContext } from '../vtk/webglContext';
 import { edgeLetters, type EdgeLetters } from './orientationLetters';
-import { pathMesh, pathTubeSizes, type PathTube } from './pathTubes';
+import { draggedPoint, hitHandle, type ScreenHandle } from './controlPointDrag';
+import { pathMesh, pathTubeSizes, screenSizes, sphereRadius, type PathTube, type PathTubeSizes } from './pathTubes';
 import { pickVolume, type PickRay, type PickVisibility } from './pickVolume';
 import { toVtkImageData } from './toVtkImageData';
 import { autoWindow, opacityAt, resolvePreset, type PresetId, type VolumePreset } from './volumePresets';
@@ -48,14 +50,32 @@ export interface VolumePick {
   ms: number;
 }
 
+/**
+ * A press on the active path's control point and what follows: 'grab' (the drag starts),
+ * 'move' per pointer move, then 'end' on release or 'cancel' on Escape (the point goes back).
+ * A press on a locked path's point gives 'locked' and nothing more.
+ */
+export type PointDragEvent =
+  | { kind: 'grab' | 'locked' | 'end' | 'cancel'; index: number }
+  | {
+      kind: 'move';
+      index: number;
+      /** LPS mm: on the surface under the cursor, else slid in the plane parallel to the screen. */
+      point: Vec3;
+      /** Time the pick took. */
+      ms: number;
+    };
+
 export interface VolumeRenderer3DListeners {
   onSurface?(event: SurfaceEvent): void;
   /** Patient letters at the screen edges, after every camera change. */
   onOrientation?(letters: EdgeLetters): void;
   /** A message when the view cannot draw (no WebGL2, context lost); null once it can again. */
   onGraphicsError?(message: string | null): void;
-  /** A click (not a drag) while picking is on. */
+  /** A click (not a drag) while picking is on, not on a control point. */
   onPick?(pick: VolumePick): void;
+  /** A control point of the active path pressed and dragged while picking is on. */
+  onPointDrag?(event: PointDragEvent): void;
 }
 
 export interface VolumeRenderer3DOptions {
@@ -112,6 +132,26 @@ const CONTEXT_LOST = 'The 3D view lost its graphics context (GPU reset or too ma
 const FPS_STEP_DEGREES = 6;
 /** A press that moves less than this before release is a click; more is a trackball drag. */
 const CLICK_SLOP_PX = 3;
+/** Spheres are rebuilt for their least size on screen when the zoom changes by more than this. */
+const SPHERE_RESIZE_RATIO = 1.05;
+
+/** A control point being dragged. */
+interface PointDrag {
+  index: number;
+  pointerId: number;
+  /** Cursor minus the point's screen position at the press, CSS px: the point keeps it, so it does not jump to the cursor. */
+  offset: [number, number];
+  /** Where the point is now, LPS mm. */
+  current: Vec3;
+  /** Escape was pressed: the rest of the gesture is swallowed until release. */
+  cancelled: boolean;
+}
+
+/** What the pointer is over while picking: the cursor says whether a press takes a point. */
+type HandleHover = 'grab' | 'grabbing' | 'locked' | null;
+const HOVER_CURSOR: Record<NonNullable<HandleHover>, string> = { grab: 'grab', grabbing: 'grabbing', locked: 'not-allowed' };
+/** vtk.js's OpenGL render window has a cursor property its typings leave out. */
+type CursorWindow = { setCursor(cursor: string): boolean };
 
 
 export class VolumeRenderer3D {
@@ -137,8 +177,12 @@ export class VolumeRenderer3D {
   /** Every path's tube and control points as one actor, made on the first path. */
   private pathActor: vtkActor | null = null;
   private pathTubes: readonly PathTube[] = [];
+  /** The sizes the path mesh was last built with, and the zoom (mm per CSS px at the focal point) they were for. */
+  private pathSizes: PathTubeSizes | null = null;
+  private pathMmPerPixel = 0;
   /** Clicks are picked (and reported) only while on: the path tool is active. */
   private picking = false;
+  private drag: PointDrag | null = null;
 
   private presetId: PresetId = 'ct-bone';
   private mode: View3DRenderMode = 'volume';
@@ -174,7 +218,10 @@ export class VolumeRenderer3D {
     if (!this.supported) return;
     this.setUpInteraction();
     const camera = this.renderer.getActiveCamera();
-    const subscription = camera.onModified(() => this.listeners.onOrientation?.(this.orientation()));
+    const subscription = camera.onModified(() => {
+      this.listeners.onOrientation?.(this.orientation());
+      this.resizeSpheres();
+    });
     this.cleanups.push(() => subscription.unsubscribe());
     this.resize();
   }
@@ -232,9 +279,11 @@ export class VolumeRenderer3D {
     this.render();
   }
 
-  /** Whether clicks are picked onto the volume and reported through onPick. */
+  /** Whether clicks are picked onto the volume (onPick) and control points can be dragged (onPointDrag). */
   setPicking(enabled: boolean): void {
     this.picking = enabled;
+    if (!enabled) this.cancelDrag();
+    this.setHover(null);
   }
 
   setPreset(id: PresetId): void {
@@ -291,6 +340,7 @@ export class VolumeRenderer3D {
     const h = Math.max(1, Math.floor(height * ratio));
     const [cw, ch] = this.glWindow.getSize();
     if (cw !== w || ch !== h) this.glWindow.setSize(w, h);
+    this.resizeSpheres();
     this.render();
   }
 
@@ -327,6 +377,7 @@ export class VolumeRenderer3D {
 
   dispose(): void {
     if (this.disposed) return;
+    this.cancelDrag();
     this.cancelSurface(false);
     this.computer.dispose();
     this.removeVolumeProps();
@@ -355,6 +406,8 @@ export class VolumeRenderer3D {
     interactor.bindEvents(this.container);
     interactor.setInteractorStyle(newLumenTrackballStyle());
     this.interactor = interactor;
+
+    this.setUpPointDrag();
 
     // A click places a point, a drag turns the camera: told apart by how far the pointer moved.
     let pressed: { x: number; y: number } | null = null;
@@ -389,6 +442,149 @@ export class VolumeRenderer3D {
         this.resetCamera();
       }
     });
+  }
+
+  /**
+   * Control points are taken before vtk.js sees the press: these listeners run in the capture
+   * phase on the container and stop the event there, so a press on a point neither turns the
+   * camera (vtk's listeners) nor places a point (the click listener), both bubble-phase on it.
+   */
+  private setUpPointDrag(): void {
+    const take = (event: Event): void => {
+      event.stopImmediatePropagation();
+      event.preventDefault();
+    };
+    this.listen(
+      this.container,
+      'pointerdown',
+      (event) => {
+        const plain = event.button === 0 && event.isPrimary && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey;
+        if (!plain || !this.picking || !this.volume || this.drag) return;
+        const hit = this.handleAt(event.clientX, event.clientY);
+        if (!hit) return;
+        take(event);
+        if (hit.locked) {
+          this.listeners.onPointDrag?.({ kind: 'locked', index: hit.index });
+          return;
+        }
+        this.container.setPointerCapture(event.pointerId);
+        this.drag = { index: hit.index, pointerId: event.pointerId, offset: hit.offset, current: hit.point, cancelled: false };
+        this.setHover('grabbing');
+        this.listeners.onPointDrag?.({ kind: 'grab', index: hit.index });
+      },
+      { capture: true },
+    );
+    this.listen(
+      this.container,
+      'pointermove',
+      (event) => {
+        const drag = this.drag;
+        if (!drag) {
+          if (this.picking && event.buttons === 0) {
+            const hit = this.handleAt(event.clientX, event.clientY);
+            this.setHover(hit ? (hit.locked ? 'locked' : 'grab') : null);
+          }
+          return;
+        }
+        if (event.pointerId !== drag.pointerId) return;
+        take(event);
+        if (!drag.cancelled) this.moveDrag(drag, event.clientX - drag.offset[0], event.clientY - drag.offset[1]);
+      },
+      { capture: true },
+    );
+    const release = (event: PointerEvent): void => {
+      const drag = this.drag;
+      if (!drag || event.pointerId !== drag.pointerId) return;
+      take(event);
+      this.drag = null;
+      if (this.container.hasPointerCapture(event.pointerId)) this.container.releasePointerCapture(event.pointerId);
+      this.setHover(this.handleAt(event.clientX, event.clientY) ? 'grab' : null);
+      if (!drag.cancelled) this.listeners.onPointDrag?.({ kind: event.type === 'pointercancel' ? 'cancel' : 'end', index: drag.index });
+    };
+    // Onto the toolbar or out of the pane: the hand goes (a captured drag keeps its pointer).
+    this.listen(this.container, 'pointerleave', () => {
+      if (!this.drag) this.setHover(null);
+    });
+    this.listen(this.container, 'pointerup', release, { capture: true });
+    this.listen(this.container, 'pointercancel', release, { capture: true });
+    // Escape puts the point back: on the window, before the app's own Escape handling, and only mid-drag.
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key !== 'Escape' || !this.drag || this.drag.cancelled) return;
+      take(event);
+      this.cancelDrag();
+    };
+    window.addEventListener('keydown', onKey, true);
+    this.cleanups.push(() => window.removeEventListener('keydown', onKey, true));
+  }
+
+  /** Ends a drag in progress as cancelled (the listener puts the point back); its release is still swallowed. */
+  private cancelDrag(): void {
+    const drag = this.drag;
+    if (!drag || drag.cancelled) return;
+    drag.cancelled = true;
+    this.listeners.onPointDrag?.({ kind: 'cancel', index: drag.index });
+  }
+
+  /** One pointer move of a drag: re-pick the surface under the (offset) cursor, or slide parallel to the screen. */
+  private moveDrag(drag: PointDrag, clientX: number, clientY: number): void {
+    const volume = this.volume;
+    const ray = this.rayAt(clientX, clientY);
+    if (!volume || !ray) return;
+    const started = performance.now();
+    const pick = pickVolume(volume, ray, this.visibility());
+    const viewDirection = this.renderer.getActiveCamera().getDirectionOfProjection() as Vec3;
+    const point = draggedPoint({ pick, ray, current: drag.current, viewDirection });
+    const ms = performance.now() - started;
+    if (distance(point, drag.current) === 0) return;
+    drag.current = point;
+    this.listeners.onPointDrag?.({ kind: 'move', index: drag.index, point, ms });
+  }
+
+  /** The active path's control point under a client-pixel position, with where it is and how far off the cursor. */
+  private handleAt(clientX: number, clientY: number): { index: number; point: Vec3; offset: [number, number]; locked: boolean } | null {
+    const tube = this.pathTubes.find((t) => t.active);
+    const sizes = this.pathSizes;
+    const rect = this.container.getBoundingClientRect();
+    const [width, height] = this.glWindow.getSize();
+    if (!tube || !sizes || tube.controlPoints.length === 0 || !(rect.width > 0 && rect.height > 0 && width > 0 && height > 0)) return null;
+    const mmPerPixel = this.mmPerPixel();
+    const handles: ScreenHandle[] = tube.controlPoints.map((p, n) => {
+      const [x, y, depth] = this.renderer.worldToNormalizedDisplay(p[0], p[1], p[2], width / height);
+      return { x: x! * rect.width, y: (1 - y!) * rect.height, depth: depth!, radiusPx: sphereRadius(tube, n, sizes) / mmPerPixel };
+    });
+    const x = clientX - rect.left;
+    const y = clientY - rect.top;
+    const index = hitHandle(handles, x, y);
+    if (index === null) return null;
+    return { index, point: tube.controlPoints[index]!, offset: [x - handles[index]!.x, y - handles[index]!.y], locked: tube.locked };
+  }
+
+  /** Millimetres per CSS pixel in the plane through the focal point parallel to the screen. */
+  private mmPerPixel(): number {
+    const camera = this.renderer.getActiveCamera();
+    const height = this.container.getBoundingClientRect().height;
+    const span = camera.getParallelProjection() ? 2 * camera.getParallelScale() : 2 * camera.getDistance() * Math.tan((camera.getViewAngle() * Math.PI) / 360);
+    return height > 0 ? span / height : 0;
+  }
+
+  /**
+   * The cursor: a hand over a point a press can take, a crosshair where a click places one. vtk.js
+   * owns the container's inline cursor (it rewrites it on every change), so it is set through vtk.js.
+   * The host's data-handle says the same for tests.
+   */
+  private setHover(hover: HandleHover): void {
+    if (hover) this.container.dataset.handle = hover;
+    else delete this.container.dataset.handle;
+    (this.glWindow as unknown as CursorWindow).setCursor(hover ? HOVER_CURSOR[hover] : this.picking ? 'crosshair' : 'pointer');
+  }
+
+  /** After a zoom: rebuild the spheres so they keep their least size on screen. */
+  private resizeSpheres(): void {
+    const now = this.mmPerPixel();
+    // Rebuilding resets the clipping range, which modifies the camera again: the ratio is then 1.
+    if (this.pathTubes.length === 0 || !(now > 0) || now === this.pathMmPerPixel) return;
+    const ratio = now / this.pathMmPerPixel;
+    if (!(ratio < SPHERE_RESIZE_RATIO && ratio > 1 / SPHERE_RESIZE_RATIO)) this.updatePathMesh();
   }
 
   /** The first visible point under a client-pixel position, by what the view shows now. */
@@ -519,7 +715,9 @@ export class VolumeRenderer3D {
     if (!this.supported || this.disposed) return;
     const bounds = this.image?.getBounds();
     const diagonal = bounds ? Math.hypot(bounds[1] - bounds[0], bounds[3] - bounds[2], bounds[5] - bounds[4]) : 200;
-    const mesh = pathMesh(this.pathTubes, pathTubeSizes(diagonal));
+    this.pathMmPerPixel = this.mmPerPixel();
+    this.pathSizes = screenSizes(pathTubeSizes(diagonal), this.pathMmPerPixel);
+    const mesh = pathMesh(this.pathTubes, this.pathSizes);
     if (mesh.points.length === 0) {
       this.pathActor?.setVisibility(false);
       return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { helixFrames, helixPoint, nearestHelixParameter, type Helix } from '../../../shared/curve/curveTestGeometry';
 import { cross, distance, dot, normalize, sub, type Vec3 } from '../../../shared/math/vec3';
-import { pathMesh, pathTubeSizes, rgbFromHex, type PathMesh, type PathTube } from './pathTubes';
+import { MIN_ACTIVE_SPHERE_PX, MIN_SPHERE_PX, pathMesh, pathTubeSizes, rgbFromHex, screenSizes, type PathMesh, type PathTube } from './pathTubes';
 
 const HELIX: Helix = { r: 20, c: 5 };
 /** The helix as the slice views' curve would give it: points 1 mm of arc apart. */
@@ -13,7 +13,7 @@ const triangles = (mesh: PathMesh): [number, number, number][] =>
   Array.from({ length: mesh.polys.length / 4 }, (_, t) => [mesh.polys[4 * t + 1]!, mesh.polys[4 * t + 2]!, mesh.polys[4 * t + 3]!]);
 
 function tube(partial: Partial<PathTube>): PathTube {
-  return { curve: HELIX_CURVE, controlPoints: [], colour: rgbFromHex('#4fc3f7'), active: true, ...partial };
+  return { curve: HELIX_CURVE, controlPoints: [], colour: rgbFromHex('#4fc3f7'), active: true, selectedPoint: null, locked: false, ...partial };
 }
 
 describe('pathMesh', () => {
@@ -93,6 +93,30 @@ describe('pathMesh', () => {
     }
   });
 
+  it('draws the selected control point larger and paler, the others as before', () => {
+    const points: Vec3[] = [[10, -5, 3], [30, 0, -8], [50, 4, 0]];
+    const mesh = pathMesh([tube({ curve: points, controlPoints: points, selectedPoint: 1, colour: rgbFromHex('#ff8a65') })], SIZES);
+    const radii = new Map<string, number>();
+    for (let v = 0; v < mesh.points.length / 3; v++) {
+      const p = vertex(mesh, v);
+      const nearest = points.reduce((best, q, n) => (distance(p, q) < distance(p, points[best]!) ? n : best), 0);
+      const r = distance(p, points[nearest]!);
+      // Sphere vertices only: the curve is the control points themselves, so the tube's rings sit on them at the smaller tube radius.
+      if (r < SIZES.activeSphere * 0.9) continue;
+      const colour = [mesh.colours[3 * v]!, mesh.colours[3 * v + 1]!, mesh.colours[3 * v + 2]!];
+      radii.set(`${nearest}`, r);
+      if (nearest === 1) {
+        // Towards white from #ff8a65: every channel up, red stays the largest.
+        expect(colour[1]).toBeGreaterThan(0x8a + 40);
+        expect(colour[2]).toBeGreaterThan(0x65 + 40);
+        expect(colour[0]).toBeGreaterThanOrEqual(colour[1]!);
+      } else expect(colour).toEqual([0xff, 0x8a, 0x65]);
+    }
+    expect(radii.get('0')).toBeCloseTo(SIZES.activeSphere, 4);
+    expect(radii.get('2')).toBeCloseTo(SIZES.activeSphere, 4);
+    expect(radii.get('1')! / SIZES.activeSphere).toBeGreaterThan(1.2);
+  });
+
   it('draws one control point as a sphere alone, repeated points without a tube, nothing for no path', () => {
     const one = pathMesh([tube({ curve: [[1, 2, 3]], controlPoints: [[1, 2, 3]] })], SIZES);
     const repeated = pathMesh([tube({ curve: [[1, 2, 3], [1, 2, 3]], controlPoints: [[1, 2, 3], [1, 2, 3]] })], SIZES);
@@ -119,6 +143,15 @@ describe('rgbFromHex / pathTubeSizes', () => {
   it('reads #rrggbb and falls back to white', () => {
     expect(rgbFromHex('#4fc3f7').map((c) => Math.round(c * 255))).toEqual([0x4f, 0xc3, 0xf7]);
     expect(rgbFromHex('teal')).toEqual([1, 1, 1]);
+  });
+
+  it('grows spheres to a least size on screen when zoomed out, and leaves them (and the tubes) alone when zoomed in', () => {
+    const far = screenSizes(SIZES, 2);
+    expect(far.sphere).toBe(MIN_SPHERE_PX * 2);
+    expect(far.activeSphere).toBe(MIN_ACTIVE_SPHERE_PX * 2);
+    expect([far.tube, far.activeTube]).toEqual([SIZES.tube, SIZES.activeTube]);
+    expect(screenSizes(SIZES, 0.05)).toEqual(SIZES);
+    expect(screenSizes(SIZES, NaN)).toEqual(SIZES);
   });
 
   it('keeps spheres wider than tubes (they cap the tube ends) and the active path thicker, at any volume size', () => {

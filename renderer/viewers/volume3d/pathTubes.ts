@@ -1,7 +1,7 @@
 /**
  * The paths as one triangle mesh for the 3D view: a tube along each path's drawn curve and a
- * small sphere on each control point, coloured per vertex, so every path on the volume costs a
- * single draw call. Tube rings follow rotation-minimising frames (shared/curve), so a tube does
+ * sphere on each control point (the handle a drag takes; the selected one larger and paler),
+ * coloured per vertex, so every path on the volume costs a single draw call. Tube rings follow rotation-minimising frames (shared/curve), so a tube does
  * not pinch or twist where the curve bends out of its plane.
  */
 import { binormalOf, initialNormal, transportNormal } from '../../../shared/curve/rotationMinimizingFrames';
@@ -16,6 +16,10 @@ export interface PathTube {
   colour: Vec3;
   /** The path being edited: drawn thicker and brighter. */
   active: boolean;
+  /** Index of the highlighted control point (the active path's selection), or null. */
+  selectedPoint: number | null;
+  /** A locked path's points cannot be dragged. */
+  locked: boolean;
 }
 
 export interface PathMesh {
@@ -42,6 +46,15 @@ const SPHERE_STACKS = 6;
 const SPHERE_SLICES = 10;
 /** Inactive paths keep their hue, darker, so the active one stands out. */
 const INACTIVE_BRIGHTNESS = 0.65;
+/** The selected control point: this much larger, and its colour this far towards white. */
+const SELECTED_SCALE = 1.4;
+const SELECTED_WHITENING = 0.55;
+/**
+ * Least sphere radii on screen, CSS px: at the zoom a whole volume is shown, the mm sizes
+ * would make handles a pixel or two across, too small to see or take.
+ */
+export const MIN_SPHERE_PX = 3;
+export const MIN_ACTIVE_SPHERE_PX = 5;
 /** Points closer than this along a curve carry no direction (repeated clicks). */
 const COINCIDENT_MM = 1e-6;
 
@@ -54,6 +67,21 @@ export function pathTubeSizes(volumeDiagonalMm: number): PathTubeSizes {
   const tube = Math.min(2, Math.max(0.5, 0.004 * volumeDiagonalMm));
   const activeTube = 1.6 * tube;
   return { tube, activeTube, sphere: 2 * tube, activeSphere: 2 * activeTube };
+}
+
+/**
+ * The sizes with spheres grown to at least MIN_SPHERE_PX / MIN_ACTIVE_SPHERE_PX on screen, at
+ * `mmPerPixel` (CSS px at the camera's focal point). Tubes keep their mm radius.
+ */
+export function screenSizes(sizes: PathTubeSizes, mmPerPixel: number): PathTubeSizes {
+  if (!(mmPerPixel > 0 && Number.isFinite(mmPerPixel))) return sizes;
+  return { ...sizes, sphere: Math.max(sizes.sphere, MIN_SPHERE_PX * mmPerPixel), activeSphere: Math.max(sizes.activeSphere, MIN_ACTIVE_SPHERE_PX * mmPerPixel) };
+}
+
+/** Radius of control point `index`'s sphere, mm. */
+export function sphereRadius(tube: PathTube, index: number, sizes: PathTubeSizes): number {
+  const radius = tube.active ? sizes.activeSphere : sizes.sphere;
+  return index === tube.selectedPoint ? SELECTED_SCALE * radius : radius;
 }
 
 /** '#4fc3f7' → [0.31, 0.76, 0.97]; anything else is white (a colour never stops a path showing). */
@@ -69,7 +97,8 @@ export function pathMesh(tubes: readonly PathTube[], sizes: PathTubeSizes): Path
     const brightness = tube.active ? 1 : INACTIVE_BRIGHTNESS;
     const rgb = tube.colour.map((c) => Math.round(255 * Math.min(1, Math.max(0, c * brightness)))) as Vec3;
     addTube(builder, tube.curve, tube.active ? sizes.activeTube : sizes.tube, rgb);
-    for (const point of tube.controlPoints) addSphere(builder, point, tube.active ? sizes.activeSphere : sizes.sphere, rgb);
+    const highlight = rgb.map((c) => Math.round(c + SELECTED_WHITENING * (255 - c))) as Vec3;
+    tube.controlPoints.forEach((point, n) => addSphere(builder, point, sphereRadius(tube, n, sizes), n === tube.selectedPoint ? highlight : rgb));
   }
   return builder.build();
 }

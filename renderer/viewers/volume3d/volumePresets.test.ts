@@ -91,3 +91,28 @@ describe('autoWindow', () => {
     expect(high).toBeGreaterThan(low);
   });
 });
+
+describe('non-HU volumes in the 3D view', () => {
+  it('uses the data-derived preset for a CT series holding μ in mm⁻¹, the HU presets for CT in HU', () => {
+    expect(defaultPresetId('CT', [-1024, 3071])).toBe('ct-bone');
+    expect(defaultPresetId('CT', [-0.003, 0.062])).toBe('auto');
+    expect(defaultPresetId('XA', [0, 0.05])).toBe('auto');
+  });
+
+  it('derives the same window from μ as from the same anatomy in any other unit (scale-free)', () => {
+    // Background 0, tissue 100, bright 1000 in arbitrary units, then scaled to μ-like values.
+    const units = new Float32Array(100_000);
+    for (let n = 0; n < units.length; n++) units[n] = n % 100 < 80 ? 0 : n % 100 < 99 ? 100 : 1000;
+    const k = 5e-5;
+    const mu = units.map((v) => v * k);
+    const [low, high] = autoWindow(units, [0, 1000]);
+    // The range as main reports it: of the float32 values themselves.
+    const [muLow, muHigh] = autoWindow(mu, [0, mu.reduce((a, b) => Math.max(a, b))]);
+    expect(muLow / k).toBeCloseTo(low, 2);
+    expect(muHigh / k).toBeCloseTo(high, 2);
+    // The ramp of the auto preset spans that window: opaque where the bright structure is, clear in the background.
+    const preset = resolvePreset('auto', { window: [muLow, muHigh] });
+    expect(opacityAt(preset, 0)).toBe(0);
+    expect(opacityAt(preset, muHigh)).toBeGreaterThan(0.5);
+  });
+});

@@ -3,6 +3,8 @@
  * so mean the same on every scanner; "auto" stretches a ramp over a window taken from
  * the data, for modalities without absolute units (MR, XA reconstructions).
  */
+import { countFrom, percentile, valueHistogram } from '../valueHistogram';
+import { isHounsfield } from '../windowLevel';
 
 export type PresetId = 'ct-bone' | 'ct-angio' | 'ct-soft-tissue' | 'auto';
 
@@ -157,9 +159,12 @@ export function isPresetId(value: string): value is PresetId {
   return (PRESET_IDS as readonly string[]).includes(value);
 }
 
-/** Bone for CT, where HU make the fixed presets meaningful; a data-derived window otherwise. */
-export function defaultPresetId(modality: string): PresetId {
-  return modality.toUpperCase() === 'CT' ? 'ct-bone' : 'auto';
+/**
+ * Bone for CT in HU, where the fixed presets mean something; a data-derived window otherwise,
+ * including a CT series that holds μ in mm⁻¹ (when its value range is given).
+ */
+export function defaultPresetId(modality: string, range?: [number, number]): PresetId {
+  return (range ? isHounsfield(modality, range) : modality.toUpperCase() === 'CT') ? 'ct-bone' : 'auto';
 }
 
 /** Piecewise-linear interpolation of [value, ...out] nodes, clamped at both ends (vtk's rule). */
@@ -192,44 +197,24 @@ const autoWindowCache = new WeakMap<ArrayLike<number>, [number, number]>();
 /**
  * A display window from the data: the 75th to 99.5th percentile of the foreground
  * (values above the bottom 5 % of the range, so the air or background that fills
- * most of a volume does not pull the window down), from a histogram sampled with a
- * stride so a 500 MB volume costs a few milliseconds. Bright structures (vessels in a
- * reconstruction, enhancing tissue in MR) land inside it. Memoised per voxel array.
+ * most of a volume does not pull the window down). Bright structures (vessels in a
+ * reconstruction, enhancing tissue in MR) land inside it. Scale-free, so it suits μ in
+ * mm⁻¹ as well as stored values. Memoised per voxel array.
  */
 export function autoWindow(voxels: Int16Array | Float32Array, range: [number, number]): [number, number] {
   const cached = autoWindowCache.get(voxels);
   if (cached) return cached;
   const [min, max] = range;
+  const histogram = valueHistogram(voxels, range);
   let result: [number, number];
-  if (!(max > min)) {
+  if (!histogram) {
     result = [min, min + 1];
   } else {
-    const bins = 2048;
-    const histogram = new Uint32Array(bins);
-    const stride = Math.max(1, Math.floor(voxels.length / 2_000_000));
-    const scale = (bins - 1) / (max - min);
-    for (let i = 0; i < voxels.length; i += stride) {
-      const v = voxels[i]!;
-      if (!(v >= min && v <= max)) continue; // NaN and out-of-range values
-      histogram[Math.floor((v - min) * scale)] += 1;
-    }
     // Foreground: bins above the bottom 5 % of the range, unless that leaves nothing.
-    const firstBin = Math.ceil(bins * 0.05);
-    let count = 0;
-    for (let b = firstBin; b < bins; b++) count += histogram[b]!;
-    const startBin = count > 0 ? firstBin : 0;
-    if (count === 0) for (let b = 0; b < bins; b++) count += histogram[b]!;
-    const percentile = (p: number): number => {
-      const target = p * count;
-      let seen = 0;
-      for (let b = startBin; b < bins; b++) {
-        seen += histogram[b]!;
-        if (seen >= target) return Math.min(max, min + (b + 0.5) / scale);
-      }
-      return max;
-    };
-    const low = percentile(0.75);
-    let high = percentile(0.995);
+    const firstBin = Math.ceil(histogram.counts.length * 0.05);
+    const startBin = countFrom(histogram, firstBin) > 0 ? firstBin : 0;
+    const low = percentile(histogram, 0.75, startBin);
+    let high = percentile(histogram, 0.995, startBin);
     // A near-constant top quarter: fall back to a tenth of the range above the low end.
     if (!(high > low)) high = low + (max - min) / 10;
     result = [low, high];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromAxes } from '../../math/mat4';
 import type { CArmView, DetectorGeometry } from '../cArmGeometry';
-import { backprojectView, type ReconGrid } from '../fdk';
+import { backprojectView, fieldOfViewMask, fieldOfViewSpans, type ReconGrid } from '../fdk';
 import { WasmBackprojector } from './WasmBackprojector';
 
 /** Deterministic uniform numbers in [0, 1). */
@@ -19,9 +19,11 @@ interface Case {
 /**
  * Oblique spins (secondary angles to ±35°), off-centre detectors of uneven pitch, and a
  * grid shifted and larger than the field of view, so rows run off every detector edge;
- * with `sourceInside`, one view's source sits inside the grid (voxels behind it).
+ * with `sourceInside`, one view's source sits inside the grid (voxels behind it). `spin`
+ * 'axial' turns every view about the grid's k axis (no secondary angle, the common case),
+ * 'mixed' every other one.
  */
-function randomCase(seed: number, sourceInside = false): Case {
+function randomCase(seed: number, sourceInside = false, spin: 'oblique' | 'axial' | 'mixed' = 'oblique'): Case {
   const rand = random(seed);
   const detector: DetectorGeometry = {
     columns: 50 + Math.floor(rand() * 60),
@@ -31,6 +33,9 @@ function randomCase(seed: number, sourceInside = false): Case {
   };
   const views: CArmView[] = Array.from({ length: 9 }, () => ({ primaryDeg: rand() * 360 - 180, secondaryDeg: rand() * 70 - 35, sid: 900 + rand() * 400, sod: 600 + rand() * 150 }));
   if (sourceInside) views[4] = { primaryDeg: 30, secondaryDeg: 10, sid: 120, sod: 25 };
+  views.forEach((view, v) => {
+    if (spin === 'axial' || (spin === 'mixed' && v % 2 === 0)) view.secondaryDeg = 0;
+  });
   const dimensions: [number, number, number] = [33 + Math.floor(rand() * 30), 29 + Math.floor(rand() * 30), 21 + Math.floor(rand() * 8)];
   const s = 1.2 + rand() * 1.5;
   const origin = dimensions.map((n) => (-(n - 1) / 2) * s + rand() * 20 - 10) as [number, number, number];
@@ -55,11 +60,22 @@ function typescriptSlab(cs: Case, filtered: Float32Array, kFirst: number, kLast:
   return out;
 }
 
-function wasmSlab(cs: Case, filtered: Float32Array, kFirst: number, kLast: number, backprojector = WasmBackprojector.create()!): Float32Array {
+function wasmSlab(cs: Case, filtered: Float32Array, kFirst: number, kLast: number, backprojector = WasmBackprojector.create()!, commonViewOnly = false): Float32Array {
   const [nx, ny, nz] = cs.grid.dimensions;
   const out = new Float32Array(nx * ny * nz);
-  backprojector.backprojectSlab({ filtered, views: cs.views, detector: cs.detector, grid: cs.grid, kFirst, kLast, out });
+  backprojector.backprojectSlab({ filtered, views: cs.views, detector: cs.detector, grid: cs.grid, kFirst, kLast, out, commonViewOnly });
   return out;
+}
+
+/** Largest |a − b| over the voxels, relative to the largest |b|. */
+function relativeError(a: Float32Array, b: Float32Array): { error: number; peak: number } {
+  let peak = 0;
+  let worst = 0;
+  b.forEach((expected, n) => {
+    peak = Math.max(peak, Math.abs(expected));
+    worst = Math.max(worst, Math.abs(a[n] - expected));
+  });
+  return { error: worst / peak, peak };
 }
 
 const ramp = (c: number, r: number, v: number) => Math.sin(0.07 * c + 0.4 * v) + 0.6 * Math.cos(0.05 * r - 0.9 * v) + 0.3 * Math.sin(0.02 * (c + r));
@@ -70,8 +86,9 @@ describe('WasmBackprojector', () => {
   });
 
   it('gives exactly the voxels backprojectView reaches a contribution, at the same weight', () => {
-    for (const [seed, inside] of [[1, false], [2, true], [3, false]] as const) {
-      const cs = randomCase(seed, inside);
+    const cases = [[1, false, 'oblique'], [2, true, 'oblique'], [3, false, 'oblique'], [11, false, 'axial'], [12, true, 'axial'], [13, true, 'mixed']] as const;
+    for (const [seed, inside, spin] of cases) {
+      const cs = randomCase(seed, inside, spin);
       const ones = filteredStack(cs, () => 1);
       const nz = cs.grid.dimensions[2];
       const ts = typescriptSlab(cs, ones, 2, nz - 3);
@@ -95,8 +112,8 @@ describe('WasmBackprojector', () => {
   });
 
   it('equals backprojectView within float32 rounding on smooth (band-limited) views', () => {
-    for (const seed of [4, 5, 6]) {
-      const cs = randomCase(seed, seed === 5);
+    for (const [seed, spin] of [[4, 'oblique'], [5, 'oblique'], [6, 'oblique'], [14, 'axial'], [15, 'axial'], [16, 'mixed']] as const) {
+      const cs = randomCase(seed, seed % 5 === 0, spin);
       const filtered = filteredStack(cs, ramp);
       const nz = cs.grid.dimensions[2];
       const ts = typescriptSlab(cs, filtered, 0, nz);
@@ -112,8 +129,8 @@ describe('WasmBackprojector', () => {
     }
   });
 
-  it('differs from backprojectView on white noise only by float32 rounding of the detector position', () => {
-    const cs = randomCase(7);
+  it.each(['oblique', 'axial'] as const)('differs from backprojectView on white noise only by float32 rounding of the detector position (%s views)', (spin) => {
+    const cs = randomCase(7, false, spin);
     const rand = random(70);
     const noise = filteredStack(cs, () => 2 * rand() - 1);
     const nz = cs.grid.dimensions[2];
@@ -154,5 +171,36 @@ describe('WasmBackprojector', () => {
     out.forEach((value, n) => expect(value).toBeCloseTo(fresh[n] + 0.25, 5));
     for (let n = 1; n < done.length; n++) expect(done[n]).toBeGreaterThanOrEqual(done[n - 1]);
     expect(done.at(-1)).toBe(cs.views.length);
+  });
+
+  it.each(['oblique', 'axial', 'mixed'] as const)('with commonViewOnly, adds the sums of backprojectView where every view sees the voxel and nothing elsewhere (%s views)', (spin) => {
+    const cs = randomCase(21, false, spin);
+    // Views a few degrees apart: they share a good part of the grid, and miss some of it.
+    cs.views.forEach((view, v) => (view.primaryDeg = 40 + 4 * v));
+    const filtered = filteredStack(cs, ramp);
+    const [nx, ny, nz] = cs.grid.dimensions;
+    const common = fieldOfViewMask({ detector: cs.detector, views: cs.views }, cs.grid);
+    const ts = typescriptSlab(cs, filtered, 0, nz);
+    const out = new Float32Array(nx * ny * nz).fill(0.25);
+    WasmBackprojector.create({ chunkBytes: 5 * 4 * nx * ny })!.backprojectSlab({ ...cs, filtered, kFirst: 0, kLast: nz, out, commonViewOnly: true });
+    let inside = 0;
+    const expected = ts.map((value, n) => (common[n] ? value + 0.25 : 0.25));
+    common.forEach((m) => (inside += m));
+    expect(inside).toBeGreaterThan(1000);
+    expect(inside).toBeLessThan(common.length - 1000);
+    out.forEach((value, n) => {
+      if (!common[n]) expect(value).toBe(0.25);
+    });
+    expect(relativeError(out, expected).error).toBeLessThan(1e-5);
+  });
+
+  it('works out the field of view span for span as fieldOfViewSpans does', () => {
+    for (const [seed, inside, spin] of [[31, false, 'oblique'], [32, true, 'axial'], [33, false, 'mixed']] as const) {
+      const cs = randomCase(seed, inside, spin);
+      cs.views.forEach((view, v) => (view.primaryDeg = 10 + 6 * v));
+      const expected = fieldOfViewSpans({ detector: cs.detector, views: cs.views }, cs.grid);
+      expect(expected.some((x, n) => n % 2 === 0 && x <= expected[n + 1])).toBe(true);
+      expect(WasmBackprojector.create()!.fieldOfViewSpans(cs.views, cs.detector, cs.grid)).toEqual(expected);
+    }
   });
 });

@@ -1,7 +1,9 @@
 /**
  * backprojectView() for a batch of views and a slab of slices, with the SIMD kernel of
  * backproject.c: the same voxels get a contribution, and each differs from the TypeScript
- * kernel's by float32 rounding of the detector position (~1e-5 pixel).
+ * kernel's by float32 rounding of the detector position (~1e-5 pixel). With
+ * commonViewOnly, only the voxels every view sees: on the benchmark a fifth less work, and
+ * no view's own span to work out per row.
  *
  * The instance owns its WebAssembly memory, and copies in what one kernel call needs: a
  * chunk of the slab's slices (at most CHUNK_BYTES of output), and of each of a group of
@@ -14,10 +16,12 @@
 import type { CArmView, DetectorGeometry } from '../cArmGeometry';
 import { voxelToDetector, type ReconGrid } from '../fdk';
 import { BACKPROJECT_WASM_BASE64 } from './backprojectWasm';
+import { alignUp, ensureBytes, instantiateSimd, RESERVED_BYTES } from './simdModule';
 
 /** backproject.c's export (pointers are byte offsets into the memory). */
 interface BackprojectExports {
-  backproject_slab: (params: number, viewCount: number, columns: number, rows: number, nx: number, ny: number, kFirst: number, kLast: number, out: number) => void;
+  backproject_slab: (params: number, viewCount: number, columns: number, rows: number, nx: number, ny: number, kFirst: number, kLast: number, out: number, spans: number) => void;
+  common_spans: (params: number, viewCount: number, columns: number, rows: number, nx: number, ny: number, kFirst: number, kLast: number, spans: number) => void;
 }
 
 export interface SlabBackprojection {
@@ -32,12 +36,16 @@ export interface SlabBackprojection {
   out: Float32Array;
   /** Called with the views done so far, counted as whole views over the slab. */
   onProgress?: (viewsDone: number) => void;
+  /**
+   * Add only into the voxels that every view of the batch sees, leaving the others as
+   * they are: no view's own visible span is computed, and the voxels outside the run's
+   * field of view, which its mask clears anyway, cost nothing (a batch spread over the
+   * arc sees little more than the whole run). Inside, the sum is backprojectView's.
+   */
+  commonViewOnly?: boolean;
 }
 
 const PAGE = 65536;
-/** The module's own area (its linker-placed stack, never used). */
-const RESERVED = 2 * PAGE;
-const MAX_PAGES = 65536;
 /** Doubles per view in the parameter block (see backproject.c). */
 const VIEW_PARAMS = 16;
 /** Output held in the memory at once: the slab is swept in chunks of slices this large. */
@@ -50,27 +58,6 @@ export const TASK_MEMORY_BYTES = CHUNK_BYTES + BAND_BYTES;
 const VIEWS_PER_CALL = 16;
 /** Rows kept on each side of a chunk's projected band, so float rounding never reaches its edge. */
 const BAND_MARGIN = 2;
-
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled module, once per thread; null where WebAssembly SIMD or shared memory is unavailable. */
-function backprojectModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (typeof WebAssembly === 'undefined' || typeof SharedArrayBuffer === 'undefined') return null;
-    const bytes = Uint8Array.from(atob(BACKPROJECT_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    if (!WebAssembly.validate(bytes)) return null;
-    compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
-function alignUp(n: number, to: number): number {
-  return Math.ceil(n / to) * to;
-}
 
 /** A band of detector rows [first, end); empty when end ≤ first. */
 interface RowBand {
@@ -120,19 +107,27 @@ export class WasmBackprojector {
 
   /** Null where the module cannot run here: use backprojectView() then. */
   static create({ chunkBytes = CHUNK_BYTES, bandBytes = BAND_BYTES }: BackprojectorLimits = {}): WasmBackprojector | null {
-    const module = backprojectModule();
-    if (!module) return null;
-    try {
-      const memory = new WebAssembly.Memory({ initial: RESERVED / PAGE + 1, maximum: MAX_PAGES, shared: true });
-      const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as BackprojectExports;
-      return new WasmBackprojector(memory, wasm, chunkBytes, bandBytes);
-    } catch {
-      return null;
-    }
+    const instance = instantiateSimd<BackprojectExports>(BACKPROJECT_WASM_BASE64);
+    return instance && new WasmBackprojector(instance.memory, instance.exports, chunkBytes, bandBytes);
   }
 
-  /** Adds every view of the batch into slices [kFirst, kLast) of `out`, as backprojectView() view after view. */
-  backprojectSlab({ filtered, views, detector, grid, kFirst, kLast, out, onProgress }: SlabBackprojection): void {
+  /** fdk.ts fieldOfViewSpans() of these views, by the same operations, several times faster. */
+  fieldOfViewSpans(views: readonly CArmView[], detector: DetectorGeometry, grid: ReconGrid): Int32Array {
+    const [nx, ny, nz] = grid.dimensions;
+    const paramsAt = RESERVED_BYTES;
+    const spansAt = alignUp(paramsAt + 8 * VIEW_PARAMS * views.length, 16);
+    ensureBytes(this.memory, spansAt + 8 * ny * nz);
+    const params = new Float64Array(this.memory.buffer, paramsAt, VIEW_PARAMS * views.length);
+    views.forEach((view, v) => params.set(voxelToDetector(view, detector, grid), VIEW_PARAMS * v));
+    this.wasm.common_spans(paramsAt, views.length, detector.columns, detector.rows, nx, ny, 0, nz, spansAt);
+    return new Int32Array(this.memory.buffer, spansAt, 2 * ny * nz).slice();
+  }
+
+  /**
+   * Adds every view of the batch into slices [kFirst, kLast) of `out`, as backprojectView()
+   * view after view (with commonViewOnly, only where all of them see the voxel).
+   */
+  backprojectSlab({ filtered, views, detector, grid, kFirst, kLast, out, onProgress, commonViewOnly = false }: SlabBackprojection): void {
     const [nx, ny, nz] = grid.dimensions;
     const { columns, rows } = detector;
     const pixels = columns * rows;
@@ -140,20 +135,29 @@ export class WasmBackprojector {
     if (columns < 2 || rows < 2) throw new RangeError('WasmBackprojector: the detector needs two rows and two columns');
     if (kFirst < 0 || kLast > nz || out.length < nx * ny * nz) throw new RangeError('WasmBackprojector: the slab is outside the output');
     if (filtered.length < views.length * pixels) throw new RangeError('WasmBackprojector: fewer filtered pixels than views');
+    if (kLast <= kFirst || views.length === 0) return;
     const matrices = views.map((view) => voxelToDetector(view, detector, grid));
     const chunkSlices = Math.max(1, Math.floor(this.chunkBytes / (4 * slice)));
     const chunks = Math.ceil((kLast - kFirst) / chunkSlices);
-    const paramsAt = RESERVED;
-    const chunkAt = alignUp(paramsAt + 8 * VIEW_PARAMS * VIEWS_PER_CALL, PAGE);
+    const paramsAt = RESERVED_BYTES;
+    // With commonViewOnly, every view's matrix (for common_spans) and a span per row of the chunk.
+    const allParamsAt = alignUp(paramsAt + 8 * VIEW_PARAMS * VIEWS_PER_CALL, 16);
+    const spansAt = alignUp(allParamsAt + (commonViewOnly ? 8 * VIEW_PARAMS * views.length : 0), 16);
+    const chunkAt = alignUp(spansAt + (commonViewOnly ? 8 * Math.min(kLast - kFirst, chunkSlices) * ny : 0), PAGE);
     const bandsAt = alignUp(chunkAt + 4 * Math.min(kLast - kFirst, chunkSlices) * slice, PAGE);
     // One view's whole detector always fits a group, however small bandBytes is against it.
-    this.ensureBytes(bandsAt + Math.max(this.bandBytes, 4 * pixels));
+    ensureBytes(this.memory, bandsAt + Math.max(this.bandBytes, 4 * pixels));
 
     for (let chunk = 0; chunk < chunks; chunk++) {
       const k0 = kFirst + chunk * chunkSlices;
       const k1 = Math.min(kLast, k0 + chunkSlices);
       const output = out.subarray(k0 * slice, k1 * slice);
       new Float32Array(this.memory.buffer, chunkAt, output.length).set(output);
+      if (commonViewOnly) {
+        const all = new Float64Array(this.memory.buffer, allParamsAt, VIEW_PARAMS * views.length);
+        matrices.forEach((q, v) => all.set(q, VIEW_PARAMS * v));
+        this.wasm.common_spans(allParamsAt, views.length, columns, rows, nx, ny, k0, k1, spansAt);
+      }
       const bands = matrices.map((q) => projectedBand(q, nx, ny, k0, k1, rows));
       for (let v = 0; v < views.length; ) {
         // A group of views whose bands fit: parameters and bands copied in, one kernel call.
@@ -174,16 +178,10 @@ export class WasmBackprojector {
           bandAt = alignUp(bandAt + bytes, 16);
           count++;
         }
-        if (count > 0) this.wasm.backproject_slab(paramsAt, count, columns, rows, nx, ny, k0, k1, chunkAt);
+        if (count > 0) this.wasm.backproject_slab(paramsAt, count, columns, rows, nx, ny, k0, k1, chunkAt, commonViewOnly ? spansAt : 0);
         onProgress?.(Math.floor(((chunk + v / views.length) * views.length) / chunks));
       }
       output.set(new Float32Array(this.memory.buffer, chunkAt, output.length));
     }
-  }
-
-  private ensureBytes(bytes: number): void {
-    const have = this.memory.buffer.byteLength;
-    if (have >= bytes) return;
-    this.memory.grow(Math.ceil((bytes - have) / PAGE));
   }
 }

@@ -16,7 +16,9 @@
  * Views are looped inside rows, so one output row stays in L1 while the call's views add
  * into it. Measured on the benchmark shape, the order hardly matters (views outside the
  * slab's rows is within 3%): the kernel is bound by arithmetic and the taps' loads, not
- * by the cache. Nothing here uses the C stack: the helpers that take pointers are
+ * by the cache. A variant for views turning about the grid's k axis (column and depth
+ * constant along k: per-row tables, no division per voxel) measured no faster, for the
+ * same reason. Nothing here uses the C stack: the helpers that take pointers are
  * inlined (build/buildWasm.mjs checks), as the memory's stack area is never set up.
  */
 #include <stdint.h>
@@ -104,23 +106,52 @@ static inline v128_t contributions(const struct view_lanes *L, v128_t t) {
 }
 
 /*
+ * The span of each voxel row (j, k), kFirst <= k < kLast, that every view [0, viewCount)
+ * sees: the intersection of their visible spans, written to spans[2n], spans[2n + 1] for
+ * row n = (k - kFirst) * ny + j ((0, -1) when empty, as fdk.ts fieldOfViewSpans). Over
+ * all the views of a run it is the field of view; over a subset spread across the arc, a
+ * superset of it. Only the matrices of `params` are read.
+ */
+__attribute__((export_name("common_spans"))) void common_spans(const double *params, int32_t viewCount, int32_t columns, int32_t rows, int32_t nx, int32_t ny,
+                                                              int32_t kFirst, int32_t kLast, int32_t *spans) {
+  for (int32_t k = kFirst; k < kLast; k++) {
+    for (int32_t j = 0; j < ny; j++) {
+      int32_t low = 0, high = nx - 1;
+      for (int32_t view = 0; view < viewCount && low <= high; view++) {
+        const double *q = params + VIEW_PARAMS * view;
+        uint64_t span = visible_span(q, q[1] * j + q[2] * k + q[3], q[5] * j + q[6] * k + q[7], q[9] * j + q[10] * k + q[11], nx, columns, rows);
+        if (span_first(span) > low) low = span_first(span);
+        if (span_last(span) < high) high = span_last(span);
+      }
+      int32_t *row = spans + 2 * ((k - kFirst) * ny + j);
+      row[0] = low <= high ? low : 0;
+      row[1] = low <= high ? high : -1;
+    }
+  }
+}
+
+/*
  * Adds views [0, viewCount) into slices kFirst <= k < kLast of a grid nx x ny (x fastest);
  * slice k goes to out + (k - kFirst) * nx * ny. `params` holds VIEW_PARAMS doubles per
- * view (see above).
+ * view (see above). With `spans` (common_spans of a superset of these views; 0 for none),
+ * each view adds into its row's common span alone and no view's own span is computed:
+ * voxels outside it, outside the field of view too, are left as they are.
  */
 __attribute__((export_name("backproject_slab"))) void backproject_slab(const double *params, int32_t viewCount,
                                                                       int32_t columns, int32_t rows, int32_t nx, int32_t ny,
-                                                                      int32_t kFirst, int32_t kLast, float *out) {
+                                                                      int32_t kFirst, int32_t kLast, float *out, const int32_t *spans) {
   const v128_t LANES = wasm_f32x4_make(0, 1, 2, 3), FOUR = wasm_f32x4_splat(4);
   for (int32_t k = kFirst; k < kLast; k++) {
     for (int32_t j = 0; j < ny; j++) {
       float *row = out + ((k - kFirst) * ny + j) * nx;
+      const int32_t *common = spans ? spans + 2 * ((k - kFirst) * ny + j) : 0;
+      if (common && common[0] > common[1]) continue;
       for (int32_t view = 0; view < viewCount; view++) {
         const double *q = params + VIEW_PARAMS * view;
         double a0 = q[1] * j + q[2] * k + q[3];
         double b0 = q[5] * j + q[6] * k + q[7];
         double w0 = q[9] * j + q[10] * k + q[11];
-        uint64_t span = visible_span(q, a0, b0, w0, nx, columns, rows);
+        uint64_t span = common ? PACK_SPAN(common[0], common[1]) : visible_span(q, a0, b0, w0, nx, columns, rows);
         int32_t first = span_first(span), last = span_last(span);
         if (first > last) continue;
         /* Homogeneous coordinates relative to the span's first voxel: smaller terms, less rounding. */
