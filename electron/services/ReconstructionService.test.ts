@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/contracts/UserError';
-import { fdkReconstruct } from '../../shared/recon/fdk';
+import { fdkReconstruct, fieldOfViewMask } from '../../shared/recon/fdk';
 import { toLineIntegrals } from '../../shared/recon/lineIntegrals';
 import { projectEllipsoidsView } from '../../test/fixtures/projectEllipsoids';
 import { writeRotationalRun } from '../../test/fixtures/rotationalRun';
@@ -47,6 +47,21 @@ describe('reconstructRun', () => {
     // Progress never goes back and ends complete.
     for (let n = 1; n < progress.length; n++) expect(progress[n].done).toBeGreaterThanOrEqual(progress[n - 1].done - 1e-9);
     expect(progress.at(-1)).toEqual({ stage: 'Backprojecting', done: 80, total: 80 });
+  });
+
+  it('in one batch (a run that fits its buffers) adds into the field of view alone: the same values, exactly 0 outside', async () => {
+    const batched = await reconstructRun({ pool, budgetBytes, batchViews: 7 }, run, { ...params, i0: truth.i0 });
+    const whole = await reconstructRun({ pool, budgetBytes }, run, { ...params, i0: truth.i0 });
+    const { peak, worst } = peakAndWorst(whole.voxels, batched.voxels);
+    expect(worst / peak).toBeLessThan(1e-5);
+    const mask = fieldOfViewMask(truth.coneBeam, whole.grid);
+    let outside = 0;
+    mask.forEach((inside, n) => {
+      if (inside) return;
+      outside++;
+      expect(whole.voxels[n]).toBe(0);
+    });
+    expect(outside).toBeGreaterThan(0);
   });
 
   it('estimates the unattenuated intensity from air in the projections', async () => {

@@ -237,9 +237,13 @@ export async function reconstructRun(run: ReconstructionRun, source: RotationalR
   let filterMs = 0;
   let backprojectMs = 0;
   const firstBatch = filterBatch(0);
-  // The field of view is worked out here while the workers filter the first batch.
+  // One batch is the whole run: the SIMD backprojection adds into its common view alone, the
+  // field of view, and leaves the rest 0. Otherwise, or for the HU scale's mask, the field of
+  // view is worked out here while the workers filter the first batch.
   const spansStarted = performance.now();
-  const spans = WasmBackprojector.create()?.fieldOfViewSpans(g.views, g.detector, grid) ?? fieldOfViewSpans(g, grid);
+  const wasm = WasmBackprojector.create();
+  const onlyFieldOfViewTouched = batches === 1 && wasm !== null;
+  const spans = onlyFieldOfViewTouched && !params.hu ? null : (wasm?.fieldOfViewSpans(g.views, g.detector, grid) ?? fieldOfViewSpans(g, grid));
   const spansMs = performance.now() - spansStarted;
   try {
     filterMs += (await firstBatch).ms;
@@ -260,9 +264,9 @@ export async function reconstructRun(run: ReconstructionRun, source: RotationalR
   const maskStarted = performance.now();
   const voxels = new Float32Array(out);
   // The batches' common views leave partial sums between their field of view and the run's.
-  clearOutsideFieldOfView(voxels, nx, spans);
+  if (spans && !onlyFieldOfViewTouched) clearOutsideFieldOfView(voxels, nx, spans);
   const mask_s = (spansMs + performance.now() - maskStarted) / 1000;
-  const hu = params.hu ? applyHounsfieldScale(voxels, maskOfSpans(spans, nx), params.hu.muWater) : undefined;
+  const hu = params.hu && spans ? applyHounsfieldScale(voxels, maskOfSpans(spans, nx), params.hu.muWater) : undefined;
   return {
     grid,
     voxels,

@@ -24,18 +24,24 @@ export function estimateI0(intensities: Float32Array | Uint16Array, columns: num
   const ring = Math.max(1, Math.round(BORDER_FRACTION * Math.min(columns, rows)));
   const borderPerFrame = frameSize - Math.max(0, columns - 2 * ring) * Math.max(0, rows - 2 * ring);
   const stride = Math.max(1, Math.ceil((frames * borderPerFrame) / MAX_SAMPLES));
-  const samples: number[] = [];
+  // A typed array sorts numerically without a comparator: several times faster on a view's ~50k border pixels.
+  const samples = new Float64Array(Math.ceil((frames * borderPerFrame) / stride));
   let n = 0;
+  let taken = 0;
+  const take = (from: number, to: number) => {
+    for (let at = from; at < to; at++) if (n++ % stride === 0) samples[taken++] = intensities[at];
+  };
   for (let f = 0; f < frames; f++) {
     for (let row = 0; row < rows; row++) {
-      const inner = row >= ring && row < rows - ring;
-      for (let column = 0; column < columns; column++) {
-        if (inner && column >= ring && column < columns - ring) continue;
-        if (n++ % stride === 0) samples.push(intensities[f * frameSize + row * columns + column]);
-      }
+      const start = f * frameSize + row * columns;
+      // Inner rows: the ring's left and right parts only, in the same order as a whole-row scan.
+      if (row >= ring && row < rows - ring && columns > 2 * ring) {
+        take(start, start + ring);
+        take(start + columns - ring, start + columns);
+      } else take(start, start + columns);
     }
   }
-  samples.sort((a, b) => a - b);
+  samples.sort();
   const top = samples[Math.min(samples.length - 1, Math.floor(0.995 * samples.length))];
   if (!(top > 0)) throw new RangeError('no positive intensities: the unattenuated intensity (I0) cannot be estimated');
   const binWidth = top / HISTOGRAM_BINS;
