@@ -24,7 +24,8 @@ Options:
   -h, --help       Show help
   -v, --version    Show the version
 
-Exit codes: 0 success, 2 usage error, 3 input error (the message says what to fix).
+Exit codes: 0 success, 2 usage error, 3 input error (the message says what to fix),
+130 interrupted (Ctrl+C: the output being written is removed).
 `;
 
 export const COMMAND_USAGE: Record<CommandName, string> = {

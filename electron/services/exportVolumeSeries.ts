@@ -11,6 +11,7 @@ import path from 'node:path';
 import { UserError } from '../../shared/contracts/UserError';
 import { writeVolumeSeries, type VolumeSeriesInput, type VolumeSeriesMeta } from '../../shared/dicom/writeVolumeSeries';
 import { assertOutsideSources } from './writeFileAtomic';
+import { trackTempOutput } from './tempOutputs';
 
 export interface SeriesFolderResult {
   out: string;
@@ -46,6 +47,7 @@ export async function exportVolumeSeries(
   const out = checkSeriesTarget(outDir, sourceFolders);
   const parent = path.dirname(out);
   const temp = path.join(parent, `.${path.basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
+  const untrack = trackTempOutput(temp);
   try {
     await fs.promises.mkdir(temp);
     const written = await writeSlices(temp);
@@ -55,6 +57,8 @@ export async function exportVolumeSeries(
     // A cancelled worker may finish the one slice it was writing after this starts: retry until the folder is gone.
     await fs.promises.rm(temp, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 }).catch(() => {});
     throw seriesWriteError(err, parent);
+  } finally {
+    untrack();
   }
 }
 

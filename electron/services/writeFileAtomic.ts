@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/contracts/UserError';
+import { trackTempOutput } from './tempOutputs';
 
 export interface AtomicWriteOptions {
   /** Folders Lumen reads DICOM from; writing inside any of them is refused. */
@@ -18,6 +19,7 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string,
   assertOutsideSources(destination, options.sourceFolders ?? []);
   const dir = path.dirname(destination);
   const temp = path.join(dir, `.${path.basename(destination)}.${randomBytes(6).toString('hex')}.tmp`);
+  const untrack = trackTempOutput(temp);
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(temp, 'wx');
@@ -35,6 +37,8 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string,
       throw new UserError('unreadable', `Lumen is not allowed to write to ${dir} (permission denied).`, dir);
     }
     throw err;
+  } finally {
+    untrack();
   }
 }
 
