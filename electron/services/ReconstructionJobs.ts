@@ -1,8 +1,8 @@
 /**
  * The Reconstruct panel's work in main: describing a rotational run (geometry report,
  * default and preview grids, the memory a grid needs) and reconstructing it into a new
- * volume held here under a fresh UID, so `volume:load`, `volume:getVoxels` and
- * `volume:export` serve it like a loaded series.
+ * volume under a fresh UID, held by VolumeService under the one budget of every volume, so
+ * `volume:load`, `volume:getVoxels` and `volume:export` serve it like a loaded series.
  *
  * Algorithms: FDK (reconstructRun) or SART (reconstructIterative).
  *
@@ -29,12 +29,12 @@ import { orderedSubsets } from '../../shared/recon/sart';
 import { iterativeMemoryBytes, reconstructIterative } from './IterativeReconstruction';
 import type { JobContext } from './JobService';
 import { batchViewsFor, reconGridFor, reconstructRun, runMemoryBytes, type Reconstruction, type ReconstructionParameters } from './ReconstructionService';
-import { VolumeService, type LoadedVolume, type VolumeServiceOptions } from './VolumeService';
+import type { LoadedVolume, VolumeService } from './VolumeService';
 import type { WorkerPool } from './WorkerPool';
 
 /** Voxels along the longest axis of the automatic preview: a few seconds on two cores. */
 export const PREVIEW_VOXELS = 96;
-/** Full reconstructions kept at once (besides the one preview), newest last; older ones go first when memory is short. */
+/** Full reconstructions kept at once (besides the one preview): the least recently used go first; memory may drop more. */
 const KEEP_RESULTS = 4;
 
 export interface ReconstructionJobsDeps {
@@ -45,14 +45,13 @@ export interface ReconstructionJobsDeps {
   describeVolume: (volume: LoadedVolume) => VolumeInfo;
 }
 
+/** What is known of a reconstruction besides its voxels, which VolumeService holds under its one budget. */
 interface HeldReconstruction {
-  volume: LoadedVolume;
   info: ReconstructionInfo;
   run: RotationalRun;
 }
 
 export class ReconstructionJobs {
-  /** Least recently made or used first. */
   private readonly held = new Map<string, HeldReconstruction>();
   /** Full reconstructions dropped to make room: asking for one is answered with why it is gone. */
   private readonly dropped = new Set<string>();
@@ -87,14 +86,15 @@ export class ReconstructionJobs {
     const preview = params.preview === true;
     const grid = reconGridFor(run.geometry, { size: params.size, spacing: params.spacing });
     const needed = this.memoryFor(run, grid, params.algorithm, params.subsets);
-    // A new preview replaces the old; older results make room for a new one before it is refused.
+    // A new preview replaces the old; the least recently used volumes make room for a new one before it is refused.
+    const { volumes } = this.deps;
     if (preview) this.dropPreviews();
-    this.evictFor(needed);
-    const heldBytes = this.heldBytes();
-    const budgetBytes = this.deps.volumes.budgetBytes - heldBytes;
+    volumes.makeRoom(needed);
+    const heldBytes = volumes.heldBytes;
+    const budgetBytes = volumes.budgetBytes - heldBytes;
     if (needed > budgetBytes) {
       const [nx, ny, nz] = grid.dimensions;
-      const held = heldBytes > 0 ? ` (${formatBytes(heldBytes)} of it holds earlier reconstructions)` : '';
+      const held = heldBytes > 0 ? ` (${formatBytes(heldBytes)} of it holds open volumes)` : '';
       throw new UserError(
         'too-large',
         `Reconstructing ${nx}×${ny}×${nz} voxels needs ${formatBytes(needed)}, more than the ${formatBytes(budgetBytes)} Lumen may use here${held}. Choose fewer voxels or a larger spacing.`,
@@ -137,18 +137,23 @@ export class ReconstructionJobs {
       params,
       elapsed_s: (performance.now() - started) / 1000,
     };
-    this.held.set(volume.seriesUid, { volume, info, run });
+    this.held.set(volume.seriesUid, { info, run });
+    volumes.add(volume);
     this.trim();
     return info;
   }
 
-  /** A reconstruction still in memory, by its UID (marked as the most recently used). */
-  volume(seriesUid: string): LoadedVolume | undefined {
+  /** Whether `seriesUid` names a reconstruction made here (still in memory or not). */
+  made(seriesUid: string): boolean {
+    return this.held.has(seriesUid) || this.dropped.has(seriesUid);
+  }
+
+  /** VolumeService dropped a volume to make room: a reconstruction cannot be loaded again, so say so when asked. */
+  evicted(seriesUid: string): void {
     const held = this.held.get(seriesUid);
-    if (!held) return undefined;
+    if (!held) return;
     this.held.delete(seriesUid);
-    this.held.set(seriesUid, held);
-    return held.volume;
+    if (!held.info.preview) this.dropped.add(seriesUid);
   }
 
   /** Throws the reason when `seriesUid` names a reconstruction that was dropped from memory. */
@@ -198,50 +203,23 @@ export class ReconstructionJobs {
     return runMemoryBytes(run, grid, Math.max(1, Math.min(views, batchViewsFor(g, poolSize))), poolSize);
   }
 
-  private heldBytes(): number {
-    let bytes = 0;
-    for (const { volume } of this.held.values()) bytes += volume.voxels.byteLength;
-    return bytes;
-  }
-
   private dropPreviews(): void {
-    for (const [uid, held] of this.held) if (held.info.preview) this.held.delete(uid);
-  }
-
-  private evictFor(bytes: number): void {
-    for (const uid of [...this.held.keys()]) {
-      if (this.heldBytes() + bytes <= this.deps.volumes.budgetBytes) return;
-      this.drop(uid);
+    for (const [uid, held] of this.held) {
+      if (!held.info.preview) continue;
+      this.held.delete(uid);
+      this.deps.volumes.remove(uid);
     }
   }
 
+  /** At most KEEP_RESULTS full reconstructions: the least recently used go first. */
   private trim(): void {
-    const results = [...this.held].filter(([, h]) => !h.info.preview);
-    for (const [uid] of results.slice(0, Math.max(0, results.length - KEEP_RESULTS))) this.drop(uid);
+    const results = this.deps.volumes.leastRecentlyUsedFirst().filter((uid) => this.held.get(uid)?.info.preview === false);
+    for (const uid of results.slice(0, Math.max(0, results.length - KEEP_RESULTS))) this.drop(uid);
   }
 
   private drop(uid: string): void {
-    if (this.held.get(uid)?.info.preview === false) this.dropped.add(uid);
-    this.held.delete(uid);
-  }
-}
-
-/**
- * The volume service every reader of volumes (reformat, export, voxels) asks: the loaded
- * series, then the reconstructions made here, so a reconstruction is straightened and
- * exported like any series. (A `register` on VolumeService itself would make this unneeded.)
- */
-export class VolumesWithReconstructions extends VolumeService {
-  constructor(
-    pool: WorkerPool,
-    options: VolumeServiceOptions,
-    private readonly reconstruction: (seriesUid: string) => LoadedVolume | undefined,
-  ) {
-    super(pool, options);
-  }
-
-  override get(seriesUid: string): LoadedVolume | undefined {
-    return this.reconstruction(seriesUid) ?? super.get(seriesUid);
+    this.deps.volumes.remove(uid);
+    this.evicted(uid);
   }
 }
 

@@ -241,9 +241,8 @@ export async function reconstructRun(run: ReconstructionRun, source: RotationalR
   // field of view, and leaves the rest 0. Otherwise, or for the HU scale's mask, the field of
   // view is worked out here while the workers filter the first batch.
   const spansStarted = performance.now();
-  const wasm = WasmBackprojector.create();
-  const onlyFieldOfViewTouched = batches === 1 && wasm !== null;
-  const spans = onlyFieldOfViewTouched && !params.hu ? null : (wasm?.fieldOfViewSpans(g.views, g.detector, grid) ?? fieldOfViewSpans(g, grid));
+  const onlyFieldOfViewTouched = batches === 1 && WasmBackprojector.supported;
+  const spans = onlyFieldOfViewTouched && !params.hu ? null : (WasmBackprojector.create()?.fieldOfViewSpans(g.views, g.detector, grid) ?? fieldOfViewSpans(g, grid));
   const spansMs = performance.now() - spansStarted;
   try {
     filterMs += (await firstBatch).ms;

@@ -109,3 +109,33 @@ describe.skipIf(!hasSharedData)('VolumeService on the chest CT (needs ../shared/
     await expect(frames.getThumbnail('1.2.3.unknown')).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/Re-open/) });
   });
 });
+
+describe('VolumeService: made volumes share the one budget', () => {
+  const made = (seriesUid: string, voxels: number) => ({
+    seriesUid,
+    modality: 'CT',
+    dimensions: [voxels, 1, 1] as [number, number, number],
+    spacing: [1, 1, 1] as [number, number, number],
+    ijkToLps: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+    voxels: new Float32Array(voxels),
+    range: [0, 0] as [number, number],
+  });
+
+  it('drops the least recently used to fit a new one, telling which, and counts what it holds', () => {
+    const evicted: string[] = [];
+    const volumes = new VolumeService(new WorkerPool({ size: 1 }), { budgetBytes: 4 * 300, onEvict: (uid) => evicted.push(uid) });
+    volumes.add(made('a', 100));
+    volumes.add(made('b', 100));
+    volumes.add(made('c', 100));
+    expect(volumes.heldBytes).toBe(1200);
+    volumes.get('a'); // a is now the most recently used
+    volumes.add(made('d', 100));
+    expect(evicted).toEqual(['b']);
+    expect(volumes.leastRecentlyUsedFirst()).toEqual(['c', 'a', 'd']);
+    volumes.makeRoom(4 * 200);
+    expect(evicted).toEqual(['b', 'c', 'a']);
+    volumes.remove('d');
+    expect(volumes.heldBytes).toBe(0);
+    expect(evicted).toEqual(['b', 'c', 'a']); // a removal is not an eviction
+  });
+});

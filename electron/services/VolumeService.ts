@@ -25,30 +25,30 @@ export interface VolumeLoadOptions {
 }
 
 export interface VolumeServiceOptions {
-  /** Largest total of loaded volumes, in bytes. Default: 40% of physical memory. */
+  /** Largest total of volumes held (loaded or made here), in bytes. Default: 40% of physical memory. */
   budgetBytes?: number;
+  /** Told when a volume is dropped to make room (a made volume cannot be loaded again). */
+  onEvict?: (seriesUid: string) => void;
 }
 
 export class VolumeService {
   readonly budgetBytes: number;
-  /** Loaded volumes, least recently used first. */
+  /** Loaded and made volumes, least recently used first: one budget for both. */
   private readonly cache = new Map<string, LoadedVolume>();
+  private readonly onEvict: (seriesUid: string) => void;
 
   constructor(
     private readonly pool: WorkerPool,
     options: VolumeServiceOptions = {},
   ) {
     this.budgetBytes = options.budgetBytes ?? Math.floor(0.4 * os.totalmem());
+    this.onEvict = options.onEvict ?? (() => {});
   }
 
   async load(plan: SeriesPlan, options: VolumeLoadOptions = {}): Promise<LoadedVolume> {
     const uid = plan.summary.uid;
-    const cached = this.cache.get(uid);
-    if (cached) {
-      this.cache.delete(uid);
-      this.cache.set(uid, cached);
-      return cached;
-    }
+    const cached = this.get(uid);
+    if (cached) return cached;
     const geometry = plan.geometry;
     if (plan.summary.kind !== 'volume' || !geometry) {
       throw new UserError('unsupported', `Series "${plan.summary.description || uid}" is not a stack of parallel slices, so it cannot be loaded as a volume.`);
@@ -93,9 +93,43 @@ export class VolumeService {
     return volume;
   }
 
-  /** A loaded volume, if it is still in memory. */
+  /** A volume still in memory (marked as the most recently used). */
   get(seriesUid: string): LoadedVolume | undefined {
-    return this.cache.get(seriesUid);
+    const volume = this.cache.get(seriesUid);
+    if (volume) {
+      this.cache.delete(seriesUid);
+      this.cache.set(seriesUid, volume);
+    }
+    return volume;
+  }
+
+  /** Holds a volume made in main (a reconstruction) under the same budget as loaded ones. */
+  add(volume: LoadedVolume): void {
+    this.cache.delete(volume.seriesUid);
+    this.evictFor(volume.voxels.byteLength);
+    this.cache.set(volume.seriesUid, volume);
+  }
+
+  /** Forgets a volume (a replaced preview); not an eviction. */
+  remove(seriesUid: string): void {
+    this.cache.delete(seriesUid);
+  }
+
+  /** UIDs of the volumes held, least recently used first. */
+  leastRecentlyUsedFirst(): string[] {
+    return [...this.cache.keys()];
+  }
+
+  /** Bytes of the volumes held. */
+  get heldBytes(): number {
+    let bytes = 0;
+    for (const v of this.cache.values()) bytes += v.voxels.byteLength;
+    return bytes;
+  }
+
+  /** Drops the least recently used volumes until `bytes` more fit in the budget (working memory of a job). */
+  makeRoom(bytes: number): void {
+    this.evictFor(bytes);
   }
 
   clear(): void {
@@ -131,11 +165,12 @@ export class VolumeService {
   }
 
   private evictFor(bytes: number): void {
-    let used = [...this.cache.values()].reduce((sum, v) => sum + v.voxels.byteLength, 0);
+    let used = this.heldBytes;
     for (const [uid, volume] of this.cache) {
       if (used + bytes <= this.budgetBytes) break;
       this.cache.delete(uid);
       used -= volume.voxels.byteLength;
+      this.onEvict(uid);
     }
   }
 }

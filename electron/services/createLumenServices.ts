@@ -17,12 +17,12 @@ import { JobService } from './JobService';
 import { listFolder } from './listFolder';
 import { PathSessions } from './PathSessions';
 import { RecentFolders } from './RecentFolders';
-import { ReconstructionJobs, VolumesWithReconstructions } from './ReconstructionJobs';
+import { ReconstructionJobs } from './ReconstructionJobs';
 import { ReformatJobs } from './ReformatJobs';
 import { saveLabelVolume } from './saveLabels';
 import { VolumeExportJobs } from './VolumeExportJobs';
 import { packVoxels, voxelTypeFor } from './packVoxels';
-import type { LoadedVolume, VolumeService } from './VolumeService';
+import { VolumeService, type LoadedVolume } from './VolumeService';
 import { WorkerPool, type WorkerPoolOptions } from './WorkerPool';
 
 export interface LumenServicesOptions {
@@ -81,8 +81,8 @@ export function createLumenServices(options: LumenServicesOptions): {
   const log = options.log ?? ((m: string) => console.error(m));
   const pool = new WorkerPool(options.pool);
   const index = new DicomIndexService(pool);
-  // Reconstructions are found wherever a volume is looked up (declared below: the two refer to each other).
-  const volumes: VolumeService = new VolumesWithReconstructions(pool, options.volumeBudgetBytes === undefined ? {} : { budgetBytes: options.volumeBudgetBytes }, (uid) => reconstructions.volume(uid));
+  // Reconstructions are held with the loaded volumes, under one budget; one dropped to make room is told (declared below: the two refer to each other).
+  const volumes = new VolumeService(pool, { ...(options.volumeBudgetBytes === undefined ? {} : { budgetBytes: options.volumeBudgetBytes }), onEvict: (uid) => reconstructions.evicted(uid) });
   const frames = new FrameService(pool, index);
   const jobs = new JobService(events, log);
   const recent = new RecentFolders(options.stateDir ?? shell.stateDir);
@@ -130,7 +130,7 @@ export function createLumenServices(options: LumenServicesOptions): {
     'series:getThumbnail': (req) => frames.getThumbnail(req.seriesUid),
     'series:getFrame': (req) => frames.getFrame(req.seriesUid, req.index),
     'volume:load': (req) => {
-      const reconstruction = reconstructions.volume(req.seriesUid);
+      const reconstruction = reconstructions.made(req.seriesUid) ? volumes.get(req.seriesUid) : undefined;
       if (reconstruction) return { jobId: jobs.start('volume:load', () => Promise.resolve(volumeInfoOf(reconstruction))) };
       reconstructions.assertNotDropped(req.seriesUid);
       const plan = index.requirePlan(req.seriesUid);

@@ -16,7 +16,7 @@
 import type { CArmView, DetectorGeometry } from '../cArmGeometry';
 import { voxelToDetector, type ReconGrid } from '../fdk';
 import { BACKPROJECT_WASM_BASE64 } from './backprojectWasm';
-import { alignUp, ensureBytes, instantiateSimd, RESERVED_BYTES } from './simdModule';
+import { alignUp, ensureBytes, instantiateSimd, RESERVED_BYTES, simdModule } from './simdModule';
 
 /** backproject.c's export (pointers are byte offsets into the memory). */
 interface BackprojectExports {
@@ -106,6 +106,11 @@ export class WasmBackprojector {
   ) {}
 
   /** Null where the module cannot run here: use backprojectView() then. */
+  /** Whether this runtime runs the kernel (WebAssembly SIMD), without making one. */
+  static get supported(): boolean {
+    return simdModule(BACKPROJECT_WASM_BASE64) !== null;
+  }
+
   static create({ chunkBytes = CHUNK_BYTES, bandBytes = BAND_BYTES }: BackprojectorLimits = {}): WasmBackprojector | null {
     const instance = instantiateSimd<BackprojectExports>(BACKPROJECT_WASM_BASE64);
     return instance && new WasmBackprojector(instance.memory, instance.exports, chunkBytes, bandBytes);
