@@ -91,8 +91,6 @@ export async function reconstructCommand(args: string[], io: CliIo, services: Se
   if (exportGeometry !== undefined) assertOutsideSources(exportGeometry, [sourceFolder]);
 
   let started = performance.now();
-  // Every worker filters and backprojects: starting them all now overlaps their start-up with the index.
-  services.pool.prestart();
   const indexed = isFile ? await indexOneFile(input, services) : { result: await indexFolder(input, io, services), planOf: (uid: string) => services.index.requirePlan(uid) };
   const series = chooseRun(indexed.result, text('--series'));
   const plan = indexed.planOf(series.uid);

@@ -14,10 +14,6 @@ import { WorkerPool, type WorkerPoolOptions } from '../services/WorkerPool';
 import { parseArgs, UsageError } from './cliArgs';
 import { chooseVolumeSeries, indexFolder, oneFolder, type CliIo, type Services } from './cliCommon';
 import { progressBar } from './progressBar';
-import { mapBackCommand } from './mapBackCommand';
-import { reconstructCommand } from './reconstructCommand';
-import { straightenCommand } from './straightenCommand';
-import { surfaceCommand } from './surfaceCommand';
 import { formatIndexTable } from './formatIndexTable';
 import { COMMAND_USAGE, isCommand, MAIN_USAGE, type CommandName } from './usage';
 
@@ -65,14 +61,15 @@ async function dispatch(argv: string[], io: CliIo, options: CliOptions): Promise
       return withServices(options, (s) => indexCommand(rest, io, s));
     case 'export-volume':
       return withServices(options, (s) => exportCommand(rest, io, s));
+    // A command's own modules load while the workers start (withServices).
     case 'map-back':
-      return withServices(options, (s) => mapBackCommand(rest, io, s));
+      return withServices(options, async (s) => (await import('./mapBackCommand')).mapBackCommand(rest, io, s));
     case 'straighten':
-      return withServices(options, (s) => straightenCommand(rest, io, s, s.volumes.budgetBytes));
+      return withServices(options, async (s) => (await import('./straightenCommand')).straightenCommand(rest, io, s, s.volumes.budgetBytes));
     case 'reconstruct':
-      return withServices(options, (s) => reconstructCommand(rest, io, s, s.volumes.budgetBytes));
+      return withServices(options, async (s) => (await import('./reconstructCommand')).reconstructCommand(rest, io, s, s.volumes.budgetBytes));
     case 'surface':
-      return withServices(options, (s) => surfaceCommand(rest, io, s));
+      return withServices(options, async (s) => (await import('./surfaceCommand')).surfaceCommand(rest, io, s));
   }
 }
 
@@ -91,6 +88,8 @@ function help(args: string[], io: CliIo): number {
 
 async function withServices(options: CliOptions, run: (s: Services) => Promise<number>): Promise<number> {
   const pool = new WorkerPool(options.pool);
+  // Every command reads DICOM in the workers: their start-up overlaps the command's own.
+  pool.prestart();
   try {
     const volumes = new VolumeService(pool, options.volumeBudgetBytes === undefined ? {} : { budgetBytes: options.volumeBudgetBytes });
     return await run({ pool, index: new DicomIndexService(pool), volumes });

@@ -11,6 +11,7 @@ import { createLumenServices } from '../services/createLumenServices';
 import type { EventSink, InvokeHandlers } from '../services/InvokeHandlers';
 import { IpcMainTransport } from '../transport/ipcMainTransport';
 import { buildAppMenu } from './appMenu';
+import { CHROMIUM_SWITCHES } from './chromiumSwitches';
 import { folderFromArgv } from './folderFromArgv';
 import { installSessionPolicy, lockDownWebContents } from './windowSecurity';
 
@@ -33,6 +34,8 @@ function bundledSampleFolder(): string | null {
 const argvSkip = app.isPackaged ? 1 : 2;
 
 let mainWindow: BrowserWindow | null = null;
+
+for (const name of CHROMIUM_SWITCHES) app.commandLine.appendSwitch(name);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -149,6 +149,25 @@ describe('FlythroughStore', () => {
     expect(flythrough.arcLength).toBeCloseTo(21, 12);
   });
 
+  it('holds the 3-up in motion while it plays, and only then', () => {
+    const { flythrough, clock } = setup(STRAIGHT);
+    const viewer = flythrough.viewer;
+    expect(viewer.inMotion).toBe(false);
+    flythrough.play();
+    expect(viewer.inMotion).toBe(true);
+    flythrough.pause();
+    expect(viewer.inMotion).toBe(false);
+    // Running off the end of an open path stops the motion too.
+    flythrough.jumpTo(39.5);
+    flythrough.play();
+    clock.frame(16);
+    for (let i = 0; i < 4; i++) clock.frame(16);
+    expect([flythrough.playing, viewer.inMotion]).toEqual([false, false]);
+    flythrough.play();
+    flythrough.dispose();
+    expect(viewer.inMotion).toBe(false);
+  });
+
   it('stops at the end without loop; play from the end starts again at 0', () => {
     const { flythrough, clock } = setup(STRAIGHT);
     flythrough.jumpTo(39);

@@ -142,6 +142,8 @@ export class FlythroughStore {
     // Play at the end of an open path starts it again, as media players do.
     if (!this.closed && this.arcLength >= this.length - this.stationTolerance) this.arcLength = 0;
     this.playing = true;
+    // Playing moves the 3-up every frame: it may draw at screen resolution meanwhile.
+    this.viewer.setInMotion(true);
     this.lastFrameMs = null;
     this.schedule();
   }
@@ -150,6 +152,7 @@ export class FlythroughStore {
     if (this.handle !== null) this.clock.cancel(this.handle);
     this.handle = null;
     this.playing = false;
+    this.viewer.setInMotion(false);
   }
 
   togglePlay(): void {

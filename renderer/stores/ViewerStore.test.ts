@@ -77,6 +77,7 @@ describe('ViewerStore', () => {
   it('applies presets and resets the window and the views together', () => {
     const viewer = new ViewerStore();
     viewer.setVolume(volume());
+    expect(viewer.presetsApply).toBe(true);
     viewer.applyPreset('lung');
     expect([viewer.windowCenter, viewer.windowWidth, viewer.presetId]).toEqual([-600, 1500, 'lung']);
     viewer.setWindow(10, 0);
@@ -102,6 +103,10 @@ describe('ViewerStore', () => {
       viewer.setVolume({ ...base, modality, voxels, range: [Math.fround(-0.2), Math.fround(0.4)] });
       const { windowCenter: c, windowWidth: w } = viewer;
       expect(viewer.presetId).toBeNull(); // a CT series holding μ gets no HU preset either
+      // Nor can one be picked: the lung window (L −600 W 1500) would show all of μ as one grey.
+      expect(viewer.presetsApply).toBe(false);
+      viewer.applyPreset('lung');
+      expect([viewer.windowCenter, viewer.windowWidth, viewer.presetId]).toEqual([c, w, null]);
       const low = c - w / 2;
       const high = c + w / 2;
       // The window covers air to bone (within a histogram bin, 0.6/2047 mm⁻¹), nothing like the full 0.6 mm⁻¹.

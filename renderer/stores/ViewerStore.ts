@@ -9,7 +9,7 @@ import { invertAffine, transformPoint, type Mat4 } from '../../shared/math/mat4'
 import { sampleVolume } from '../../shared/reformat/reslicePlane';
 import type { RendererVolume } from '../viewers/RendererVolume';
 import { centreVoxelLps, SLICE_ORIENTATIONS, type SliceOrientation, type VolumeGeometry } from '../viewers/slice/sliceGeometry';
-import { INTEGER_SCALE, minWindowWidth, valueScaleOf, windowDragStep, type ValueScale } from '../viewers/windowLevel';
+import { INTEGER_SCALE, isHounsfield, minWindowWidth, valueScaleOf, windowDragStep, type ValueScale } from '../viewers/windowLevel';
 import { SliceViewState } from './SliceViewState';
 import { defaultWindow, WINDOW_PRESETS, type WindowPreset } from './windowPresets';
 
@@ -53,6 +53,8 @@ export class ViewerStore {
   draftRuler: Ruler | null = null;
   probe: ProbeSample | null = null;
   labelOverlay: LabelOverlay | null = null;
+  /** Something is moving the views every frame (a flythrough playing): they may draw at screen resolution until it stops. */
+  inMotion = false;
   /** Fractions of the grid given to the left column and the top row. */
   splitColumn = 0.5;
   splitRow = 0.5;
@@ -102,6 +104,10 @@ export class ViewerStore {
     return this.volume ? valueScaleOf(this.volume.voxels, this.volume.range) : INTEGER_SCALE;
   }
 
+  setInMotion(inMotion: boolean): void {
+    this.inMotion = inMotion;
+  }
+
   setWindow(center: number, width: number): void {
     this.windowCenter = center;
     this.windowWidth = Math.max(minWindowWidth(this.valueScale), width);
@@ -114,9 +120,14 @@ export class ViewerStore {
     this.setWindow(this.windowCenter + dy * step, this.windowWidth + dx * step);
   }
 
+  /** The CT presets are windows in HU: on other values (μ, XA counts) they would show one grey. */
+  get presetsApply(): boolean {
+    return this.volume !== null && isHounsfield(this.volume.modality, this.volume.range);
+  }
+
   applyPreset(id: WindowPreset['id']): void {
     const preset = WINDOW_PRESETS.find((p) => p.id === id);
-    if (!preset) return;
+    if (!preset || !this.presetsApply) return;
     this.windowCenter = preset.center;
     this.windowWidth = preset.width;
     this.presetId = id;

@@ -20,7 +20,7 @@ import { straightenVolume } from '../../electron/services/ReformatService';
 import { resliceModule } from '../../shared/reformat/wasm/wasmVolume';
 import { collectGarbage } from '../../electron/services/collectGarbage';
 import { measureDecodeTimes } from './decodeTimes';
-import { measureViewer } from './viewerTimes';
+import { measureFlythroughSoftwareCompositing, measureViewer, type ViewerTiming } from './viewerTimes';
 import { benchReconstruct, type ReconBenchRow } from './reconBench';
 import { benchSurface } from './surfaceBench';
 import { findAortaCentreline } from '../fixtures/chestAorta';
@@ -31,6 +31,8 @@ import { repoRoot, sharedDataDir } from '../support/referenceTools';
 type Row = ReconBenchRow;
 
 const rows: Row[] = [];
+/** A renderer timing (ms, measured in the page) as a row of the table. */
+const viewerRow = (v: ViewerTiming): Row => ({ task: v.task, tool: 'Lumen renderer (Chromium)', seconds: Number.isNaN(v.ms) ? null : v.ms / 1000, perSecond: Number.isNaN(v.ms) ? '' : `${v.ms.toFixed(1)} ms`, note: v.note });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
@@ -258,7 +260,12 @@ async function main(): Promise<void> {
     const aortaFile = fs.existsSync(chest) ? await writeAortaPath(pool, chest, scratch) : undefined;
     const viewer = await measureViewer(fs.existsSync(chest) ? chest : sample, fs.existsSync(chest) ? 'chest CT' : 'sample', aortaFile);
     if (typeof viewer === 'string') rows.push({ task: 'viewer in Chromium', tool: '—', seconds: null, note: viewer });
-    else for (const v of viewer) rows.push({ task: v.task, tool: 'Lumen renderer (Chromium)', seconds: Number.isNaN(v.ms) ? null : v.ms / 1000, perSecond: Number.isNaN(v.ms) ? '' : `${v.ms.toFixed(1)} ms`, note: v.note });
+    else rows.push(...viewer.map(viewerRow));
+    if (aortaFile) {
+      const flight = await measureFlythroughSoftwareCompositing(chest, 'chest CT', aortaFile);
+      if (typeof flight === 'string') rows.push({ task: 'flythrough, compositor on the CPU', tool: '—', seconds: null, note: flight });
+      else rows.push(...flight.map(viewerRow));
+    }
 
     const many = path.join(scratch, 'many');
     const generated = await timed(async () => writeManyFiles({ dir: many, count: 10_000 }));

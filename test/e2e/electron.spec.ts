@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import { CHROMIUM_SWITCHES } from '../../electron/main/chromiumSwitches';
 import { repoRoot, screenshotPath } from './harness';
 
 function electronBinary(): string | null {
@@ -52,6 +53,12 @@ describe.skipIf(skipReason !== '')(`Electron shell ${skipReason}`, () => {
       lumenKeys: Object.keys((window as { lumen?: object }).lumen ?? {}).sort(),
     }));
     expect(surface).toEqual({ process: 'undefined', require: 'undefined', lumenKeys: ['invoke', 'on', 'pathForFile'] });
+  });
+
+  it('keeps WebGL on a machine without a GPU: SwiftShader opted into for its own trusted page', async () => {
+    const switches = await app.evaluate(({ app: electronApp }, names) => names.filter((name) => electronApp.commandLine.hasSwitch(name)), [...CHROMIUM_SWITCHES]);
+    expect(switches).toEqual(['enable-unsafe-swiftshader']);
+    expect(await page.evaluate(() => document.createElement('canvas').getContext('webgl2') !== null)).toBe(true);
   });
 
   it('refuses an unknown channel in the preload', async () => {

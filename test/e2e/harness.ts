@@ -72,10 +72,28 @@ export async function startHarness({ folder, volumeLimitMb }: { folder?: string;
   };
 }
 
-export function launchChromium(): Promise<Browser> {
+export interface ChromiumOptions {
+  /**
+   * Composite the page on the CPU, as Chromium does by itself on a machine without a GPU,
+   * WebGL staying on SwiftShader. Without it, --use-angle=swiftshader makes SwiftShader pose
+   * as the GPU for the compositor too, which no real GPU-less install does.
+   */
+  softwareCompositing?: boolean;
+}
+
+export function launchChromium({ softwareCompositing = false }: ChromiumOptions = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      ...(softwareCompositing ? ['--disable-gpu-compositing'] : []),
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 

@@ -43,7 +43,8 @@ export async function decodeFrame(fileBytes: Uint8Array, header: DicomHeader, fr
   }
 }
 
-function sampleLayout(h: DicomHeader): SampleLayout {
+/** How the header says samples are stored; throws DicomReadError when it cannot say. */
+export function sampleLayout(h: DicomHeader): SampleLayout {
   const { rows, columns, bitsAllocated } = h;
   if (!rows || !columns) throw new DicomReadError('the image size (Rows/Columns) is missing');
   if (!bitsAllocated) throw new DicomReadError('Bits Allocated is missing');

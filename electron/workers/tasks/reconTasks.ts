@@ -10,14 +10,18 @@ import type { WorkerTaskProgress, WorkerTasks } from '../../../shared/contracts/
 import { backprojectView, makeProjectionFilter } from '../../../shared/recon/fdk';
 import { estimateI0 } from '../../../shared/recon/lineIntegrals';
 import { WasmBackprojector } from '../../../shared/recon/wasm/WasmBackprojector';
-import { fileOpener, linearToLineIntegrals, logToLineIntegrals, preparedProjection } from './runProjections';
+import { lineIntegralReader, modalityReader } from './runProjections';
 
 type Request<T extends keyof WorkerTasks> = WorkerTasks[T]['request'];
 
 export async function estimateRunI0(req: Request<'recon:estimateI0'>): Promise<{ i0: number[] }> {
-  const open = fileOpener();
+  const read = modalityReader(req);
+  const values = new Float32Array(req.columns * req.rows);
   const i0: number[] = [];
-  for (const ref of req.views) i0.push(estimateI0(await preparedProjection(open, ref, req.columns, req.rows, req.preprocessing), req.columns, req.rows));
+  for (const ref of req.views) {
+    await read(ref, values);
+    i0.push(estimateI0(values, req.columns, req.rows));
+  }
   return { i0 };
 }
 
@@ -26,13 +30,10 @@ export async function filterViews(req: Request<'recon:filterViews'>, progress: (
   const pixels = columns * rows;
   const filter = makeProjectionFilter(req.geometry, { window: req.window, ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}) });
   const integrals = new Float32Array(pixels);
-  const open = fileOpener();
-  const linToLineIntegrals = req.intensity === 'LIN' ? linearToLineIntegrals(req.i0) : undefined;
+  const read = lineIntegralReader({ columns, rows, intensity: req.intensity, i0: req.i0, preprocessing: req.preprocessing });
   let done = 0;
   for (const ref of req.views) {
-    const values = await preparedProjection(open, ref, columns, rows, req.preprocessing);
-    if (linToLineIntegrals) linToLineIntegrals(values, integrals);
-    else logToLineIntegrals(values, req.i0, integrals);
+    await read(ref, integrals);
     filter(ref.view, integrals, new Float32Array(req.out, 4 * pixels * ref.slot, pixels));
     progress({ done: ++done, total: req.views.length });
   }

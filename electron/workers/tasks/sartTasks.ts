@@ -6,20 +6,16 @@
  */
 import type { WorkerTaskProgress, WorkerTasks } from '../../../shared/contracts/workerTasks';
 import { sartCorrections, sartSlabUpdate } from '../../../shared/recon/sart';
-import { fileOpener, linearToLineIntegrals, logToLineIntegrals, preparedProjection } from './runProjections';
+import { lineIntegralReader } from './runProjections';
 
 type Request<T extends keyof WorkerTasks> = WorkerTasks[T]['request'];
 
 /** Decodes the task's views into line integrals, one shared buffer each (see runProjections.ts). */
 export async function lineIntegralsInto(req: Request<'sart:lineIntegrals'>, progress: (p: WorkerTaskProgress) => void): Promise<Record<string, never>> {
-  const open = fileOpener();
-  const linToLineIntegrals = req.intensity === 'LIN' ? linearToLineIntegrals(req.i0) : undefined;
+  const read = lineIntegralReader(req);
   let done = 0;
   for (const ref of req.views) {
-    const values = await preparedProjection(open, ref, req.columns, req.rows, req.preprocessing);
-    const out = new Float32Array(ref.out);
-    if (linToLineIntegrals) linToLineIntegrals(values, out);
-    else logToLineIntegrals(values, req.i0, out);
+    await read(ref, new Float32Array(ref.out));
     progress({ done: ++done, total: req.views.length });
   }
   return {};

@@ -42,7 +42,8 @@ export const ViewerToolbar = observer(function ViewerToolbar({ viewer, reformat,
             key={p.id}
             className={`btn btn-tool${viewer.presetId === p.id ? ' is-on' : ''}`}
             data-testid={`preset-${p.id}`}
-            title={`${p.label}: W ${p.width} L ${p.center} (${p.key})`}
+            disabled={!viewer.presetsApply}
+            title={viewer.presetsApply ? `${p.label}: W ${p.width} L ${p.center} (${p.key})` : `${p.label}: a CT window in HU; this volume's values are not HU (right-drag, or W/L, sets its window)`}
             onClick={() => viewer.applyPreset(p.id)}
           >
             {p.label}

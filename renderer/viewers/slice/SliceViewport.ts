@@ -1,6 +1,6 @@
 /**
  * Draws one slice view on a canvas. The plane image is resliced from the volume only
- * when the view's depth changes; window/level only remaps that image to grey; zoom,
+ * when the view's depth (or, in motion, its zoom) changes; window/level only remaps that image to grey; zoom,
  * pan and resizing only redraw it. State arrives through MobX reactions, so React
  * never re-renders for a slice change.
  */
@@ -43,15 +43,18 @@ export class SliceViewport {
   ) {
     this.lpsToIjk = invertAffine(volume.ijkToLps);
     this.disposers = [
+      // In motion (a flythrough playing), the image is cut at the screen's pixels where they
+      // are coarser than the voxels: a zoomed-out view then reslices and uploads a fraction of
+      // the pixels each frame; stopped, it is cut at full resolution again.
       reaction(
-        () => this.view.depth,
-        () => {
-          this.reslice();
+        () => ({ depth: this.view.depth, screenPixelMm: this.viewer.inMotion ? this.view.transform.mmPerPixel / (window.devicePixelRatio || 1) : 0 }),
+        ({ depth, screenPixelMm }) => {
+          this.reslice(depth, screenPixelMm);
           this.resliceLabels();
           this.remap();
           this.draw();
         },
-        { fireImmediately: true },
+        { fireImmediately: true, equals: (a, b) => a.depth === b.depth && a.screenPixelMm === b.screenPixelMm },
       ),
       reaction(
         () => this.viewer.labelOverlay,
@@ -79,9 +82,9 @@ export class SliceViewport {
     this.disposers.forEach((d) => d());
   }
 
-  private reslice(): void {
+  private reslice(depth: number, screenPixelMm: number): void {
     const started = performance.now();
-    const plane = slicePlane(this.volume, this.view.basis, this.view.depth);
+    const plane = slicePlane(this.volume, this.view.basis, depth, undefined, screenPixelMm);
     const count = plane.columns * plane.rows;
     if (this.pixels.length !== count) this.pixels = new Float32Array(count);
     // Outside the volume is NaN, which the grey mapping shows as black.

@@ -50,6 +50,24 @@ describe('slice view geometry', () => {
     expect(topRight[2]).toBeCloseTo(0, 9);
   });
 
+  it('in motion, cuts at the whole number of voxels nearest the screen pixel, over the same footprint, still on whole-voxel steps', () => {
+    const full = slicePlane(axialCt, VIEW_BASES.axial, -27);
+    const coarse = slicePlane(axialCt, VIEW_BASES.axial, -27, 1024, 1.4); // 2.8 voxels of 0.5 mm → 3
+    expect(coarse.pixelMm).toBe(1.5);
+    expect(coarse.columns).toBe(Math.ceil((512 * 0.5) / 1.5));
+    // The same footprint: its first and last pixels' edges bound the full-resolution image's.
+    expect([coarse.aMin, coarse.bMin, coarse.depth]).toEqual([full.aMin, full.bMin, full.depth]);
+    expect(coarse.columns * coarse.pixelMm).toBeGreaterThanOrEqual(full.columns * full.pixelMm);
+    expect((coarse.columns - 1) * coarse.pixelMm).toBeLessThan(full.columns * full.pixelMm);
+    // Column and row steps are whole voxels.
+    const lpsToIjk = invertAffine(axialCt.ijkToLps);
+    const [i0, j0] = transformPoint(lpsToIjk, transformPoint(coarse.sliceToWorld, [0, 0, 0]));
+    const [i1, j1] = transformPoint(lpsToIjk, transformPoint(coarse.sliceToWorld, [1, 1, 0]));
+    expect([i1 - i0, j1 - j0]).toEqual([expect.closeTo(3, 9), expect.closeTo(3, 9)]);
+    // Screen pixels finer than the voxels change nothing.
+    expect(slicePlane(axialCt, VIEW_BASES.axial, -27, 1024, 0.2)).toEqual(full);
+  });
+
   it('caps the image size and keeps screen ↔ plane mappings inverse', () => {
     const huge: VolumeGeometry = { dimensions: [4000, 10, 10], spacing: [0.1, 1, 1], ijkToLps: fromAxes([0.1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]) };
     const plane = slicePlane(huge, VIEW_BASES.axial, 0, 1024);

@@ -131,13 +131,17 @@ export interface SlicePlane {
 /**
  * The image a view shows at `depth`: the volume's footprint on the plane, sampled at
  * its finest voxel spacing (so an axis-aligned view hits voxel centres exactly), but
- * never more than `maxPixels` along a side.
+ * never more than `maxPixels` along a side. A view in motion asks for its screen's
+ * pixels (`screenPixelMm`) where they are coarser: it gets the whole number of voxels
+ * nearest to them, so an axis-aligned view still steps whole voxels along its rows
+ * (reslicePlane's constant-weight path).
  */
-export function slicePlane(g: VolumeGeometry, b: ViewBasis, depth: number, maxPixels = 1024): SlicePlane {
+export function slicePlane(g: VolumeGeometry, b: ViewBasis, depth: number, maxPixels = 1024, screenPixelMm = 0): SlicePlane {
   const ea = extentAlong(g, b.right);
   const eb = extentAlong(g, b.down);
   const finest = Math.min(...g.spacing);
-  const pixelMm = Math.max(finest, (ea.max - ea.min) / maxPixels, (eb.max - eb.min) / maxPixels);
+  const voxelsPerPixel = Math.max(1, Math.round(screenPixelMm / finest));
+  const pixelMm = Math.max(finest * voxelsPerPixel, (ea.max - ea.min) / maxPixels, (eb.max - eb.min) / maxPixels);
   // Round tiny floating-point excess (511.9999 voxels) down rather than adding a column.
   const columns = Math.max(1, Math.ceil((ea.max - ea.min) / pixelMm - 1e-6));
   const rows = Math.max(1, Math.ceil((eb.max - eb.min) / pixelMm - 1e-6));
