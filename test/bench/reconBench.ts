@@ -12,7 +12,8 @@
  * geometry written into the file, which Lumen reads back (test/fixtures/plastimatchProjections.ts,
  * whose test shows plastimatch putting an off-centre marker at its LPS place).
  *
- * Both write a raw (uncompressed) float32 MetaImage, so the output costs the same; each
+ * Both write a raw (uncompressed) float32 MetaImage, so the output costs the same (Lumen also
+ * fsyncs it, as every export: on disk when it says so); each
  * tool runs once untimed first (warm file cache), then RUNS times, alternating.
  *
  * Accuracy is rtkfdktest's: mean |error| and PSNR (peak 2.0) in the phantom's units,
@@ -81,6 +82,9 @@ interface TimedRun {
  * the CPU a process burns much less.
  */
 function runTimed(command: string, args: string[]): TimedRun {
+  // Earlier work's dirty pages flushed first: Lumen fsyncs what it writes (an export must be
+  // on disk when it says so), and on ext4 that fsync would otherwise also wait for them.
+  spawnSync('sync');
   const started = performance.now();
   const run = spawnSync('bash', ['-c', '"$@"; status=$?; times >&2; exit $status', 'bash', command, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = (performance.now() - started) / 1000;
