@@ -45,16 +45,28 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 describe('lineIntegralReader and modalityReader', () => {
   it('reads a 16-bit LIN run from its words by table, the same to the bit as decoding, rescaling and taking logs', async () => {
-    const run = writeRotationalRun({ dir: path.join(scratch, 'run'), frames: 4, detector: [40, 32], i0: 40000 });
+    // 96 kB of pixels: beyond the head first read, so frames are read where they lie in the file.
+    const run = writeRotationalRun({ dir: path.join(scratch, 'run'), frames: 4, detector: [128, 96], i0: 40000 });
     const opened = fileOpener()(run.file);
-    expect(plainSixteenBitWords(opened, 0, 40 * 32)).toBeDefined(); // the table path is the one exercised
-    for (const frame of [0, 3]) {
+    expect(opened.head.length).toBeLessThan(opened.size);
+    expect(plainSixteenBitWords(opened, 0, 128 * 96)).toBeDefined(); // the table path is the one exercised
+    expect(opened.pixelData?.inFile).toBe(true);
+    for (const frame of [0, 1, 3]) {
       const lineIntegrals = await read(run.file, frame, 'LIN', 39000);
       expectBitIdentical(lineIntegrals, await expected(run.file, frame, 'LIN', 39000));
       expectBitIdentical(await read(run.file, frame, 'modality', 0), await expected(run.file, frame, 'modality', 0));
       // Beer–Lambert itself: a pixel brighter than I0 has a negative integral, air at I0 none.
       expect(lineIntegrals.some((v) => v > 0.1)).toBe(true);
     }
+  });
+
+  it('reads a small run from the whole file, the same way', async () => {
+    const run = writeRotationalRun({ dir: path.join(scratch, 'small'), frames: 3, detector: [40, 32], i0: 40000 });
+    const opened = fileOpener()(run.file);
+    expect(opened.head.length).toBe(opened.size);
+    expect(plainSixteenBitWords(opened, 2, 40 * 32)).toBeDefined();
+    expect(opened.pixelData?.inFile).toBe(false);
+    expectBitIdentical(await read(run.file, 2, 'LIN', 41000), await expected(run.file, 2, 'LIN', 41000));
   });
 
   it('leaves frames of another size to the general path, which says what is wrong', async () => {

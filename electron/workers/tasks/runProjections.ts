@@ -1,9 +1,11 @@
 /**
  * Reading a rotational run's projections in a worker, for FDK and SART alike: each task
- * opens the run's file once (a run is usually one multi-frame file of hundreds of MB) and
- * lets go of it when it ends (not the worker-wide dicomFileCache, which would keep it in
- * every worker through the backprojection); frames come out in modality units, checked
- * against the detector, dark/flat-corrected and binned as asked, then as line integrals.
+ * opens the run's file (a run is usually one multi-frame file of hundreds of MB) and lets
+ * go of it when it ends (not the worker-wide dicomFileCache, which would keep it in every
+ * worker through the backprojection). Plain 16-bit frames are read one by one where they
+ * lie and converted by table; anything else is decoded from the whole file. Frames come out
+ * in modality units, checked against the detector, dark/flat-corrected and binned as
+ * asked, or straight as line integrals.
  */
 import fs from 'node:fs';
 import { UserError } from '../../../shared/contracts/UserError';
@@ -13,30 +15,81 @@ import { readDicomHeader } from '../../../shared/dicom/readDicomHeader';
 import { toModalityValues } from '../../../shared/dicom/toModalityValues';
 import { toLineIntegrals } from '../../../shared/recon/lineIntegrals';
 import { preprocessView, type ViewPreprocessing } from '../../../shared/recon/viewPreprocessing';
+import { HeaderNeedsMoreBytes } from '../../../shared/dicom/DicomReadError';
 import { frameBytes, openPixelData, type FrameBytes } from '../../../shared/dicom/pixelData';
-import type { OpenedDataSet } from '../../../shared/dicom/parse/openDataSet';
+import { openDataSet, type OpenedDataSet } from '../../../shared/dicom/parse/openDataSet';
 import { unpackNative } from '../../../shared/dicom/storedPixels';
 import { pixelCodecFor } from '../../../shared/dicom/transferSyntax';
 import { decodeFrame, sampleLayout } from '../../services/pixels/decodeFrame';
 
 export interface OpenedFile {
   file: string;
-  bytes: Uint8Array;
+  size: number;
   header: DicomHeader;
-  /** Parsed up to the pixel data on first need (the 16-bit fast path). */
-  dataSet?: OpenedDataSet;
+  /** The file's first bytes: its header, and where its pixel data starts (the whole file when small). */
+  head: Uint8Array;
+  /** The whole file, read on first need (the general path decodes from it). */
+  readonly bytes: Uint8Array;
+  /** Where plain frames are read from: parsed up to the pixel data on first need (the 16-bit table path). */
+  pixelData?: { dataSet: OpenedDataSet; inFile: boolean };
+  /** The last frame read from the file (reused: a frame is used up before the next is read). */
+  frameWords?: Uint16Array;
 }
 
-/** Opens files for one task, keeping only the last: a run's frames come file by file, in order. */
+/** Bytes read first: the index reads as much for a header. */
+const HEAD_BYTES = 64 * 1024;
+
+function readBytes(file: string, length: number, position = 0, into: Uint8Array = new Uint8Array(length)): Uint8Array {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let done = 0;
+    while (done < length) {
+      const n = fs.readSync(fd, into, done, length - done, position + done);
+      if (n === 0) throw new UserError('unreadable', `${file} ended while being read (was it changed or truncated meanwhile?).`, file);
+      done += n;
+    }
+    return into;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readWhole(file: string): Uint8Array {
+  // A plain Uint8Array over the Buffer's memory: copying a run's hundreds of MB would cost as much as reading them.
+  const read = fs.readFileSync(file);
+  return new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
+}
+
+/**
+ * Opens files for one task, keeping only the last: a run's frames come file by file, in
+ * order. Only the header is read at first; the 16-bit table path then reads just the
+ * frames it needs (a task's share of a run, not the whole file in every worker), the
+ * general path the whole file.
+ */
 export function fileOpener(): (file: string) => OpenedFile {
   let last: OpenedFile | undefined;
   return (file) => {
-    if (last?.file !== file) {
-      // A plain Uint8Array over the Buffer's memory: copying a run's hundreds of MB would cost as much as reading them.
-      const read = fs.readFileSync(file);
-      const bytes = new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
-      last = { file, bytes, header: readDicomHeader(bytes, file, bytes.length) };
+    if (last?.file === file) return last;
+    const size = fs.statSync(file).size;
+    let whole: Uint8Array | undefined;
+    let head = size <= HEAD_BYTES ? (whole = readWhole(file)) : readBytes(file, HEAD_BYTES);
+    let header: DicomHeader;
+    try {
+      header = readDicomHeader(head, file, size);
+    } catch (e) {
+      if (!(e instanceof HeaderNeedsMoreBytes)) throw e;
+      head = whole = readWhole(file);
+      header = readDicomHeader(head, file, size);
     }
+    last = {
+      file,
+      size,
+      header,
+      head,
+      get bytes() {
+        return (whole ??= readWhole(file));
+      },
+    };
     return last;
   };
 }
@@ -155,19 +208,49 @@ function tabulatedReader(options: Omit<LineIntegralOptions, 'intensity' | 'i0'>,
   };
 }
 
-/** A frame's 16-bit words, when it is an uncompressed grey frame of `pixels` 16-bit samples; else undefined (the general path decides). */
+/**
+ * A frame's 16-bit words, when it is an uncompressed grey frame of `pixels` 16-bit samples;
+ * else undefined (the general path decides, and words its errors). Read from the file at
+ * the frame's place when the pixel data's header is in the file's head, else cut from the
+ * whole file.
+ */
 export function plainSixteenBitWords(file: OpenedFile, frameIndex: number, pixels: number): { values: Uint16Array; littleEndian: boolean } | undefined {
   const h = file.header;
   if (h.bitsAllocated !== 16 || Math.max(1, h.samplesPerPixel) !== 1 || (h.rows ?? 0) * (h.columns ?? 0) !== pixels || pixelCodecFor(h.transferSyntaxUid) !== 'native') return undefined;
+  if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= Math.max(1, h.numberOfFrames)) return undefined;
+  try {
+    file.pixelData ??= pixelDataOf(file);
+  } catch {
+    return undefined;
+  }
+  const { dataSet, inFile } = file.pixelData;
+  const element = dataSet.pixelElement!;
+  const littleEndian = dataSet.encoding.littleEndian;
+  if (inFile) {
+    // Offsets in the head are the file's own: read the frame where it lies, if it is all there.
+    const start = element.dataOffset + frameIndex * 2 * pixels;
+    if (element.length === 0xffffffff || (frameIndex + 1) * 2 * pixels > element.length || start + 2 * pixels > file.size) return undefined;
+    const values = file.frameWords?.length === pixels ? file.frameWords : (file.frameWords = new Uint16Array(pixels));
+    readBytes(file.file, 2 * pixels, start, new Uint8Array(values.buffer));
+    return { values, littleEndian };
+  }
   let frame: FrameBytes;
   try {
-    file.dataSet ??= openPixelData(file.bytes);
-    frame = frameBytes(file.dataSet, h, frameIndex);
+    frame = frameBytes(dataSet, h, frameIndex);
   } catch {
-    return undefined; // the general path reports it in its words
+    return undefined;
   }
   if (frame.kind !== 'native' || frame.bitOffset !== 0 || frame.bytes.length !== 2 * pixels) return undefined;
   const { bytes } = frame;
   const values = bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, pixels) : new Uint16Array(bytes.slice().buffer);
-  return { values, littleEndian: frame.littleEndian };
+  return { values, littleEndian };
+}
+
+/** The pixel data element: from the head when it is there as the file holds it (not inflated or re-framed), else from the whole file. */
+function pixelDataOf(file: OpenedFile): { dataSet: OpenedDataSet; inFile: boolean } {
+  if (file.head.length < file.size) {
+    const inHead = openDataSet(file.head, true);
+    if (inHead.pixelElement && inHead.bytes === file.head) return { dataSet: inHead, inFile: true };
+  }
+  return { dataSet: openPixelData(file.bytes), inFile: false };
 }
