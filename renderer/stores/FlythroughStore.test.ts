@@ -10,7 +10,7 @@ import { cross, distance, dot } from '../../shared/math/vec3';
 import { LumenClient } from '../ipc/LumenClient';
 import type { RendererVolume } from '../viewers/RendererVolume';
 import type { FrameClock } from './FlythroughStore';
-import { FlythroughStore } from './FlythroughStore';
+import { FlythroughStore, STEP_SETTLE_FRAMES } from './FlythroughStore';
 import { PathStore } from './PathStore';
 import { ReformatStore } from './ReformatStore';
 import { testVolume, unusedBridge } from './reformatTestSetup';
@@ -166,6 +166,33 @@ describe('FlythroughStore', () => {
     flythrough.play();
     flythrough.dispose();
     expect(viewer.inMotion).toBe(false);
+  });
+
+  it('holds the views in motion while steps come frame after frame, and lets go once they stop', () => {
+    const { flythrough, clock } = setup(STRAIGHT);
+    const viewer = flythrough.viewer;
+    flythrough.stepForward();
+    expect([flythrough.stepping, flythrough.moving, viewer.inMotion]).toEqual([true, true, true]);
+    // A held key: a step every frame keeps it moving.
+    for (let n = 0; n < 3 * STEP_SETTLE_FRAMES; n++) {
+      clock.frame(16);
+      flythrough.stepBack();
+      expect(flythrough.moving).toBe(true);
+    }
+    // Released: STEP_SETTLE_FRAMES frames later the views draw in full again, and nothing more is scheduled.
+    for (let n = 0; n < STEP_SETTLE_FRAMES - 1; n++) clock.frame(16);
+    expect(flythrough.moving).toBe(true);
+    clock.frame(16);
+    expect([flythrough.stepping, flythrough.moving, viewer.inMotion, clock.pending]).toEqual([false, false, false, 0]);
+    // Playing takes over from stepping; pausing then stops all motion.
+    flythrough.stepForward();
+    flythrough.play();
+    expect([flythrough.stepping, viewer.inMotion]).toEqual([false, true]);
+    flythrough.pause();
+    expect([flythrough.moving, viewer.inMotion, clock.pending]).toEqual([false, false, 0]);
+    flythrough.stepForward();
+    flythrough.dispose();
+    expect([flythrough.moving, viewer.inMotion, clock.pending]).toEqual([false, false, 0]);
   });
 
   it('stops at the end without loop; play from the end starts again at 0', () => {

@@ -34,6 +34,8 @@ export const VIEW_ANGLE_RANGE_DEG = { min: 30, max: 120 } as const;
 const DEFAULTS = { speedMmPerS: 20, loop: false, viewAngleDeg: 70, lumen: 'dark' as LumenKind };
 /** Longest frame counted: after a stalled tab (background, debugger) the flight resumes where it was instead of jumping ahead. */
 const MAX_FRAME_MS = 100;
+/** Animation frames without a step after which stepping counts as stopped (the views draw in full again). */
+export const STEP_SETTLE_FRAMES = 6;
 /** Arc lengths this close (in steps) are the same station. */
 const SAME_STATION_STEPS = 1e-6;
 
@@ -42,6 +44,8 @@ export class FlythroughStore {
   /** mm along the path, in [0, length]. */
   arcLength = 0;
   playing = false;
+  /** Stepping sample by sample (a held arrow key): until it settles, the views draw as in playback. */
+  stepping = false;
   speedMmPerS = DEFAULTS.speedMmPerS;
   loop = DEFAULTS.loop;
   viewAngleDeg = DEFAULTS.viewAngleDeg;
@@ -56,6 +60,9 @@ export class FlythroughStore {
   private lumenChosen = false;
 
   private handle: number | null = null;
+  /** The frame callback that watches stepping settle, and the frames since the last step. */
+  private settleHandle: number | null = null;
+  private framesSinceStep = 0;
   /** The previous animation frame's timestamp while playing; null until the first frame. */
   private lastFrameMs: number | null = null;
   private readonly disposers: IReactionDisposer[];
@@ -65,9 +72,9 @@ export class FlythroughStore {
     readonly viewer: ViewerStore,
     readonly clock: FrameClock = animationFrameClock,
   ) {
-    makeAutoObservable<FlythroughStore, 'handle' | 'lastFrameMs' | 'disposers' | 'lumenChosen'>(
+    makeAutoObservable<FlythroughStore, 'handle' | 'lastFrameMs' | 'disposers' | 'lumenChosen' | 'settleHandle' | 'framesSinceStep'>(
       this,
-      { reformat: false, viewer: false, clock: false, rollKeyframes: observableRef, lumenDetected: observableRef, lumenChosen: false, handle: false, lastFrameMs: false, disposers: false },
+      { reformat: false, viewer: false, clock: false, rollKeyframes: observableRef, lumenDetected: observableRef, lumenChosen: false, handle: false, lastFrameMs: false, disposers: false, settleHandle: false, framesSinceStep: false },
       { autoBind: true },
     );
     this.disposers = [
@@ -142,8 +149,7 @@ export class FlythroughStore {
     // Play at the end of an open path starts it again, as media players do.
     if (!this.closed && this.arcLength >= this.length - this.stationTolerance) this.arcLength = 0;
     this.playing = true;
-    // Playing moves the 3-up every frame: it may draw at screen resolution meanwhile.
-    this.viewer.setInMotion(true);
+    this.stopStepping();
     this.lastFrameMs = null;
     this.schedule();
   }
@@ -152,7 +158,12 @@ export class FlythroughStore {
     if (this.handle !== null) this.clock.cancel(this.handle);
     this.handle = null;
     this.playing = false;
-    this.viewer.setInMotion(false);
+    this.showMotion();
+  }
+
+  /** Playing or stepping: the views follow every frame, drawing coarser (the wall) or at screen resolution (the 3-up). */
+  get moving(): boolean {
+    return this.playing || this.stepping;
   }
 
   togglePlay(): void {
@@ -169,6 +180,7 @@ export class FlythroughStore {
     // jumpTo: the last sample may sit a rounding error past the length (samplePath's end tolerance).
     if (next < samples.length) this.jumpTo(samples[next].arcLength);
     else if (this.closed) this.jumpTo(0);
+    this.noteStep();
   }
 
   /** To the previous sample; round a closed path from the first to the last. */
@@ -179,6 +191,7 @@ export class FlythroughStore {
     const previous = Math.min(Math.ceil((this.wrappedArcLength - this.stationTolerance) / this.stepMm) - 1, samples.length - 1);
     if (previous >= 0) this.jumpTo(samples[previous].arcLength);
     else if (this.closed) this.jumpTo(samples[samples.length - 1].arcLength);
+    this.noteStep();
   }
 
   /** To `mm` along the path (clamped); playback carries on from there. */
@@ -282,7 +295,34 @@ export class FlythroughStore {
 
   dispose(): void {
     this.pause();
+    this.stopStepping();
     this.disposers.forEach((d) => d());
+  }
+
+  /** A step: moving until STEP_SETTLE_FRAMES frames pass without another. */
+  private noteStep(): void {
+    this.stepping = true;
+    this.framesSinceStep = 0;
+    this.settleHandle ??= this.clock.request(this.settleFrame);
+    this.showMotion();
+  }
+
+  private settleFrame(): void {
+    this.settleHandle = null;
+    if (++this.framesSinceStep < STEP_SETTLE_FRAMES) this.settleHandle = this.clock.request(this.settleFrame);
+    else this.stopStepping();
+  }
+
+  private stopStepping(): void {
+    if (this.settleHandle !== null) this.clock.cancel(this.settleHandle);
+    this.settleHandle = null;
+    this.stepping = false;
+    this.showMotion();
+  }
+
+  /** The 3-up may draw at screen resolution while the flight moves it every frame. */
+  private showMotion(): void {
+    this.viewer.setInMotion(this.moving);
   }
 
   private get shape(): FlythroughPathShape {

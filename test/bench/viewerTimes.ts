@@ -62,6 +62,7 @@ const p95 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(0
 
 interface FlythroughFigures {
   steps: StepTimingSummary;
+  stepping: { stepsPerSecond: number };
   playback: PlaybackRate;
   rebuild: RebuildTiming;
 }
@@ -88,9 +89,10 @@ async function flythrough(page: Page, pathFile: string, label: string): Promise<
   const figures = await page.evaluate(async () => {
     const perf = window.__lumenPerf!;
     const steps = await (perf['flythroughSteps'] as (n: number) => Promise<unknown>)(60);
+    const stepping = await (perf['flythroughStepping'] as (n: number) => Promise<unknown>)(60);
     const playback = await (perf['flythroughPlayback'] as (s: number) => Promise<unknown>)(5);
     const rebuild = await (perf['flythroughRebuild'] as () => Promise<unknown>)();
-    return { steps, playback, rebuild };
+    return { steps, stepping, playback, rebuild };
   }) as FlythroughFigures;
   const { mean: m, p95: p } = figures.steps;
   const { surface, longestTaskMs, totalMs } = figures.rebuild;
@@ -101,10 +103,15 @@ async function flythrough(page: Page, pathFile: string, label: string): Promise<
     step('endoscopic frame, playing', m.endoscopyMovingMs, p.endoscopyMovingMs, `coarse wall, ${Math.round(m.movingTriangles)} triangles drawn`),
     step('endoscopic submit', m.endoscopySubmitMs, p.endoscopySubmitMs, 'vtk.js on the main thread within the step'),
     step('cross-section cut', m.crossSectionMs, p.crossSectionMs, `CPR cut once per plan ${figures.steps.cprCutMs.toFixed(1)} ms`),
-    step('three slice views', m.sliceViewsMs, p.sliceViewsMs, 'reslice + draw'),
+    step('three slice views', m.sliceViewsMs, p.sliceViewsMs, 'reslice + draw, at screen resolution while stepping'),
     step('2D panes (React)', m.panesMs, p.panesMs, 'cross-section image, CPR cursor, controls'),
     step('synchronous step', m.stepMs, p.stepMs, 'store + every reaction above, main thread'),
-    step('to next frame', m.frameMs, p.frameMs, 'the whole linked update as the page shows it'),
+    step('to next frame', m.frameMs, p.frameMs, 'the whole linked update as the page shows it (stepping: coarse wall)'),
+    {
+      task: `${label}: flythrough, arrow key held`,
+      ms: 1000 / figures.stepping.stepsPerSecond,
+      note: `${figures.stepping.stepsPerSecond.toFixed(1)} steps/s, a step every animation frame (coarse wall and 3-up at screen resolution until the steps stop)`,
+    },
     {
       task: `${label}: flythrough playback`,
       ms: 1000 / figures.playback.framesPerSecond,

@@ -48,7 +48,7 @@ export const EndoscopicView = observer(function EndoscopicView({ flythrough, ref
         { fireImmediately: true },
       ),
       // Playing draws the coarse wall (cheap enough for every animation frame); the pause redraws the fine one.
-      reaction(() => flythrough.playing, (playing) => renderer.setMoving(playing), { fireImmediately: true }),
+      reaction(() => flythrough.moving, (moving) => renderer.setMoving(moving), { fireImmediately: true }),
       reaction(() => flythrough.pose, (pose) => renderer.setPose(pose), { fireImmediately: true }),
     ];
     const resizeObserver = new ResizeObserver(() => renderer.resize());

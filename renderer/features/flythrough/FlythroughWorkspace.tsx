@@ -20,7 +20,7 @@ import { SliceViewPanel } from '../three-up/SliceViewPanel';
 import { EndoscopicView } from './EndoscopicView';
 import { FlythroughControls } from './FlythroughControls';
 import { FlythroughImages } from './FlythroughImages';
-import { measurePlayback, measureRebuild, measureSteps } from './flythroughTiming';
+import { measurePlayback, measureRebuild, measureStepping, measureSteps } from './flythroughTiming';
 import './flythrough.css';
 
 export interface FlythroughWorkspaceProps {
@@ -87,6 +87,7 @@ const FlythroughViews = observer(function FlythroughViews({ flythrough, reformat
         if (!renderer) throw new Error('The endoscopic view is not mounted');
         return measureSteps(flythrough, renderer, cutter, steps);
       }),
+      registerPerfProbe('flythroughStepping', async (steps?: number) => measureStepping(flythrough, steps)),
       registerPerfProbe('flythroughPlayback', async (seconds?: number) => {
         const renderer = rendererRef.current;
         if (!renderer) throw new Error('The endoscopic view is not mounted');

@@ -6,7 +6,8 @@
  * (SliceViewport's own timings); React then redraws the 2D panes (the cross-section's grey
  * mapping and canvas, the CPR cursor line, the controls) before the next animation frame. The
  * endoscopic frame's whole cost is measured after the step, drawn again alone and waited for,
- * with the fine wall a paused flight draws and the coarse one a playing flight draws. Playback
+ * with the fine wall a paused flight draws and the coarse one a playing or stepping flight draws
+ * (a step is timed as stepping draws it: coarse wall, 3-up at screen resolution). Playback
  * counts frames; a surface rebuild is watched for the longest main-thread task it causes.
  */
 import type { FlythroughStore } from '../../stores/FlythroughStore';
@@ -97,7 +98,9 @@ export async function measureSteps(flythrough: FlythroughStore, renderer: Endosc
     await nextFrame();
     const frameMs = performance.now() - started;
     const submitMs = renderer.lastFrameMs;
+    // The fine wall, as a pause shows it (stepping draws the coarse one until it settles).
     // Twice, the faster counted: the first may also wait for the page's own frame on a shared GPU thread.
+    renderer.setMoving(false);
     const endoscopyMs = Math.min(renderer.measureFrame(), renderer.measureFrame());
     const triangles = renderer.drawnTriangles;
     renderer.setMoving(true);
@@ -105,7 +108,7 @@ export async function measureSteps(flythrough: FlythroughStore, renderer: Endosc
     renderer.measureFrame();
     const endoscopyMovingMs = renderer.measureFrame();
     const movingTriangles = renderer.drawnTriangles;
-    renderer.setMoving(false);
+    renderer.setMoving(flythrough.moving);
     rows.push({
       endoscopyMs,
       endoscopySubmitMs: submitMs,
@@ -120,6 +123,22 @@ export async function measureSteps(flythrough: FlythroughStore, renderer: Endosc
     });
   }
   return { steps, mean: summarise(rows, mean), p95: summarise(rows, p95), cprCutMs: images.longMs, surface: renderer.surfaceTimings, quality: renderer.quality };
+}
+
+/**
+ * A held arrow key: `steps` steps forward one animation frame apart (back from the start when
+ * the path runs out), nothing else timed in between. Steps per second, as the page kept up.
+ */
+export async function measureStepping(flythrough: FlythroughStore, steps = 60): Promise<{ stepsPerSecond: number }> {
+  flythrough.pause();
+  await nextFrame();
+  const started = performance.now();
+  for (let n = 0; n < steps; n++) {
+    if (flythrough.sampleIndex >= (flythrough.samples?.length ?? 0) - 1) flythrough.jumpToStart();
+    flythrough.stepForward();
+    await nextFrame();
+  }
+  return { stepsPerSecond: (1000 * steps) / (performance.now() - started) };
 }
 
 export interface PlaybackRate {
