@@ -1,7 +1,7 @@
 /**
  * Draws one slice view on a canvas. The plane image is resliced from the volume only
- * when the view's depth (or, in motion, its zoom) changes; window/level only remaps that image to grey; zoom,
- * pan and resizing only redraw it. State arrives through MobX reactions, so React
+ * when the view's depth (or, in motion, its zoom) changes; window/level only remaps that
+ * image to grey; zoom, pan and resizing only redraw it. State arrives through MobX reactions, so React
  * never re-renders for a slice change.
  */
 import { reaction, type IReactionDisposer } from 'mobx';
@@ -43,7 +43,7 @@ export class SliceViewport {
   ) {
     this.lpsToIjk = invertAffine(volume.ijkToLps);
     this.disposers = [
-      // In motion (a flythrough playing), the image is cut at the screen's pixels where they
+      // In motion (a flythrough playing or stepping), the image is cut at the screen's pixels where they
       // are coarser than the voxels: a zoomed-out view then reslices and uploads a fraction of
       // the pixels each frame; stopped, it is cut at full resolution again.
       reaction(
