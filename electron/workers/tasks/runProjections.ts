@@ -159,8 +159,10 @@ export type ViewReader = (ref: FrameRef, out: Float32Array) => Promise<void>;
 /** Reads one task's views as line integrals (see tabulatedReader). */
 export function lineIntegralReader(options: LineIntegralOptions): ViewReader {
   const { intensity, i0 } = options;
-  const linear = intensity === 'LIN' ? linearToLineIntegrals(i0) : undefined;
-  return tabulatedReader(options, (values, out) => (linear ? linear(values, out) : logToLineIntegrals(values, i0, out)));
+  if (intensity === 'LOG') return tabulatedReader(options, (values, out) => logToLineIntegrals(values, i0, out));
+  // Its own table of 65,536 logarithms only for a view that is not plain 16-bit words (the reader's tables serve those).
+  let linear: ((values: Float32Array, out: Float32Array) => void) | undefined;
+  return tabulatedReader(options, (values, out) => (linear ??= linearToLineIntegrals(i0))(values, out));
 }
 
 /** Reads one task's views in modality units, as preparedProjection does (see tabulatedReader). */
