@@ -21,7 +21,7 @@ const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 const MODULES = [
   { source: 'shared/reformat/wasm/reslicePlane.c', target: 'shared/reformat/wasm/reslicePlaneWasm.ts', constant: 'RESLICE_PLANE_WASM_BASE64', exports: ['narrow_to_i16', 'reslice_rows_f32', 'reslice_rows_i16'] },
-  { source: 'shared/recon/wasm/backproject.c', target: 'shared/recon/wasm/backprojectWasm.ts', constant: 'BACKPROJECT_WASM_BASE64', exports: ['backproject_slab'] },
+  { source: 'shared/recon/wasm/backproject.c', target: 'shared/recon/wasm/backprojectWasm.ts', constant: 'BACKPROJECT_WASM_BASE64', exports: ['backproject_rows', 'backproject_axial', 'common_spans', 'column_spans', 'transpose_columns', 'store_band'] },
   { source: 'shared/recon/wasm/rampFilter.c', target: 'shared/recon/wasm/rampFilterWasm.ts', constant: 'RAMP_FILTER_WASM_BASE64', exports: ['ramp_filter_rows'] },
 ];
 

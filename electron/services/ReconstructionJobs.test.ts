@@ -223,8 +223,8 @@ describe('recon:reconstruct', () => {
   }, 60_000);
 
   it('refuses a grid beyond the memory budget before allocating, and the app carries on', async () => {
-    // Room for a small grid and the workers' fixed memory, not for 256³.
-    const tight = services(64 * 2 ** 20);
+    // Room for a small grid and the workers' fixed memory (2 × TASK_MEMORY_BYTES), not for 256³.
+    const tight = services(128 * 2 ** 20);
     try {
       const { jobId } = await tight.value('dicom:indexFolder', { folder: source });
       await tight.job(jobId);
@@ -232,7 +232,7 @@ describe('recon:reconstruct', () => {
       expect(plan.memoryBytes).toBeGreaterThan(plan.budgetBytes);
       const heapBefore = process.memoryUsage().arrayBuffers;
       const refused = await reconstruct(tight, { ...params, size: [256, 256, 256], spacing: 0.5 });
-      expect(!refused.ok && refused.error).toMatchObject({ code: 'too-large', message: expect.stringMatching(/256×256×256 voxels needs .* more than the 64 MB/) });
+      expect(!refused.ok && refused.error).toMatchObject({ code: 'too-large', message: expect.stringMatching(/256×256×256 voxels needs .* more than the 128 MB/) });
       // Nothing of the 64 MiB output volume was allocated.
       expect(process.memoryUsage().arrayBuffers - heapBefore).toBeLessThan(32 * 2 ** 20);
       const small = await reconstruct(tight, { ...params, size: [16, 16, 16], spacing: 6 });

@@ -20,7 +20,7 @@ import type { RampWindow } from '../../shared/recon/rampFilter';
 import type { RotationalRun } from '../../shared/recon/rotationalRun';
 import { applyHounsfieldScale, type HuCalibration } from '../../shared/recon/huScale';
 import { preprocessRun, type ViewPreprocessing } from '../../shared/recon/viewPreprocessing';
-import { chunkRanges, runChunks } from './runChunks';
+import { balancedRanges, chunkRanges, runChunks } from './runChunks';
 import type { WorkerPool } from './WorkerPool';
 
 export interface ReconstructionParameters {
@@ -81,6 +81,21 @@ export interface Reconstruction {
 export const BATCH_BYTES = 64 * 2 ** 20;
 /** Projections sampled to estimate the air level. */
 const I0_SAMPLES = 16;
+/** Views whose common view stands in for the field of view when sharing out the backprojection. */
+const WORK_VIEWS = 12;
+
+/** At most `count` items spread evenly from the first to the last. */
+function spread<T>(items: readonly T[], count: number): T[] {
+  const n = Math.min(count, items.length);
+  return Array.from({ length: n }, (_, m) => items[Math.round((m * (items.length - 1)) / Math.max(1, n - 1))]);
+}
+
+/** Voxels of each grid row j inside `spans` (fieldOfViewSpans of an ny-row grid): the backprojection's work there. */
+function voxelsPerRow(spans: Int32Array, ny: number): Float64Array {
+  const work = new Float64Array(ny);
+  for (let n = 0; n < spans.length / 2; n++) work[n % ny] += Math.max(0, spans[2 * n + 1] - spans[2 * n] + 1);
+  return work;
+}
 
 function viewBytes(g: ConeBeamGeometry): number {
   return 4 * g.detector.columns * g.detector.rows;
@@ -157,8 +172,6 @@ export async function reconstructRun(run: ReconstructionRun, source: RotationalR
   // Two batch buffers: the workers filter batch n + 1 into one while they backproject
   // batch n from the other, so neither stage waits for the other's slowest chunk.
   const buffers = Array.from({ length: Math.min(2, batches) }, () => new SharedArrayBuffer(batch * viewBytes(g)));
-  // A few slabs per worker even out the cost of slices near the ends of the field of view.
-  const slabs = chunkRanges(nz, pool.size * 2);
   // Both stages report at once: progress is their sum, each stage's own count kept apart,
   // under the stage that paces the run (filtering only until backprojection starts).
   let filteredViews = 0;
@@ -223,11 +236,11 @@ export async function reconstructRun(run: ReconstructionRun, source: RotationalR
       runChunks(
         pool,
         'recon:backproject',
-        slabs.map(([kFirst, kLast]) => ({ geometry: batchGeometry, filtered: buffers[n % 2], grid, kFirst, kLast, out })),
+        boxes.map(([jFirst, jLast]) => ({ geometry: batchGeometry, filtered: buffers[n % 2], grid, jFirst, jLast, kFirst: 0, kLast: nz, out })),
         {
           signal: controller.signal,
           onProgress: (done) => {
-            backprojectedViews = before + done / slabs.length;
+            backprojectedViews = before + done / boxes.length;
             reportProgress();
           },
         },
@@ -242,7 +255,13 @@ export async function reconstructRun(run: ReconstructionRun, source: RotationalR
   // view is worked out here while the workers filter the first batch.
   const spansStarted = performance.now();
   const onlyFieldOfViewTouched = batches === 1 && WasmBackprojector.supported;
-  const spans = onlyFieldOfViewTouched && !params.hu ? null : (WasmBackprojector.create()?.fieldOfViewSpans(g.views, g.detector, grid) ?? fieldOfViewSpans(g, grid));
+  const spansOf = (views: ConeBeamGeometry['views']) => WasmBackprojector.create()?.fieldOfViewSpans(views, g.detector, grid) ?? fieldOfViewSpans({ ...g, views }, grid);
+  const spans = onlyFieldOfViewTouched && !params.hu ? null : spansOf(g.views);
+  // Backprojection tasks: boxes of grid rows through every slice (the axial kernel sweeps
+  // voxel columns along k), a few per worker, of about equal work: the voxels inside the
+  // field of view, or where it is not worked out, inside what a few views spread over
+  // the arc see (a little more).
+  const boxes = balancedRanges(voxelsPerRow(spans ?? spansOf(spread(g.views, WORK_VIEWS)), ny), pool.size * 2);
   const spansMs = performance.now() - spansStarted;
   try {
     filterMs += (await firstBatch).ms;
@@ -280,8 +299,8 @@ export async function reconstructRun(run: ReconstructionRun, source: RotationalR
 /** The median of per-view estimates over projections spread across the run: robust to a view the patient fills. */
 export async function estimateAir(pool: WorkerPool, run: RotationalRun, signal: AbortSignal | undefined, preprocessing: ViewPreprocessing | undefined): Promise<number> {
   const { columns, rows } = run.geometry.detector;
-  const count = Math.min(I0_SAMPLES, run.views.length);
-  const sampled = Array.from({ length: count }, (_, n) => run.views[Math.round((n * (run.views.length - 1)) / Math.max(1, count - 1))]);
+  const sampled = spread(run.views, I0_SAMPLES);
+  const count = sampled.length;
   const results = await runChunks(
     pool,
     'recon:estimateI0',

@@ -46,3 +46,27 @@ export function chunkRanges(count: number, chunks: number): [number, number][] {
   for (let first = 0; first < count; first += size) ranges.push([first, Math.min(count, first + size)]);
   return ranges;
 }
+
+/**
+ * [first, last) ranges splitting items 0 … weights.length − 1 into at most `parts` runs of
+ * about equal total weight (a range closes once the running total passes its share), or
+ * of equal counts when nothing weighs anything.
+ */
+export function balancedRanges(weights: ArrayLike<number>, parts: number): [number, number][] {
+  const count = weights.length;
+  let total = 0;
+  for (let n = 0; n < count; n++) total += weights[n];
+  if (!(total > 0)) return chunkRanges(count, parts);
+  const ranges: [number, number][] = [];
+  let first = 0;
+  let sum = 0;
+  for (let n = 0; n < count - 1; n++) {
+    sum += weights[n];
+    if (ranges.length < parts - 1 && sum >= (total * (ranges.length + 1)) / parts) {
+      ranges.push([first, n + 1]);
+      first = n + 1;
+    }
+  }
+  ranges.push([first, count]);
+  return ranges;
+}

@@ -150,14 +150,15 @@ export interface WorkerTasks {
     response: Record<string, never>;
   };
   /**
-   * Backprojects every filtered view (shared, as written by recon:filterViews) into
-   * slices [kFirst, kLast) of the shared output volume (grid.dimensions Float32, column
-   * fastest); each task owns its slab, so no two write the same voxel. Voxels outside what
-   * every view of the batch sees may be left without its contributions (they are outside
-   * the run's field of view, which the service clears). Progress counts views.
+   * Backprojects every filtered view (shared, as written by recon:filterViews) into the
+   * box of rows [jFirst, jLast) of slices [kFirst, kLast) of the shared output volume
+   * (grid.dimensions Float32, column fastest); each task owns its box, so no two write the
+   * same voxel. Voxels outside what every view of the batch sees may be left without its
+   * contributions (they are outside the run's field of view, which the service clears).
+   * Progress counts views.
    */
   'recon:backproject': {
-    request: { geometry: ConeBeamGeometry; filtered: SharedArrayBuffer; grid: ReconGrid; kFirst: number; kLast: number; out: SharedArrayBuffer };
+    request: { geometry: ConeBeamGeometry; filtered: SharedArrayBuffer; grid: ReconGrid; jFirst: number; jLast: number; kFirst: number; kLast: number; out: SharedArrayBuffer };
     response: Record<string, never>;
   };
 

@@ -174,8 +174,8 @@ function constrain(alpha: number, beta: number, span: [number, number]): void {
 }
 
 /**
- * Adds one filtered view into slices kFirst ≤ k < kLast of `out` (the whole grid,
- * column index fastest): voxel-driven, bilinear between detector pixel centres, FDK
+ * Adds one filtered view into slices kFirst ≤ k < kLast (rows jFirst ≤ j < jLast of
+ * them, by default all) of `out` (the whole grid, column index fastest): voxel-driven, bilinear between detector pixel centres, FDK
  * distance weight (SOD/w)²; voxels projecting outside the detector get nothing.
  */
 export function backprojectView(
@@ -186,6 +186,8 @@ export function backprojectView(
   kFirst: number,
   kLast: number,
   out: Float32Array,
+  jFirst = 0,
+  jLast = grid.dimensions[1],
 ): void {
   const [nx, ny] = grid.dimensions;
   const { columns, rows } = detector;
@@ -196,7 +198,7 @@ export function backprojectView(
   const lastRow = rows - 2;
   const span: [number, number] = [0, -1];
   for (let k = kFirst; k < kLast; k++) {
-    for (let j = 0; j < ny; j++) {
+    for (let j = jFirst; j < jLast; j++) {
       visibleSpan(q, j, k, nx, columns, rows, span);
       if (span[0] > span[1]) continue;
       const a0 = q[1] * j + q[2] * k + q[3];

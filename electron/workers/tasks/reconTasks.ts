@@ -2,7 +2,7 @@
  * Cone-beam reconstruction tasks over shared buffers (see ReconstructionService):
  * projections are decoded, turned into line integrals and filtered one at a time, straight
  * into the shared filtered stack, so no raw copy of the run is ever held; backprojection
- * then reads that stack and adds into its own slab of the shared output volume, with the
+ * then reads that stack and adds into its own box of the shared output volume, with the
  * WebAssembly SIMD kernel where it runs (WasmBackprojector), the TypeScript one elsewhere.
  * Projections are read as runProjections.ts reads them.
  */
@@ -41,8 +41,8 @@ export async function filterViews(req: Request<'recon:filterViews'>, progress: (
 }
 
 /**
- * One backprojector per worker, kept from task to task: its memory (a chunk of a slab and
- * detector bands, TASK_MEMORY_BYTES at most) is set up once, not per slab and batch.
+ * One backprojector per worker, kept from task to task: its memory (a chunk of a box and
+ * detector bands, TASK_MEMORY_BYTES at most) is set up once, not per box and batch.
  */
 let backprojector: WasmBackprojector | null | undefined;
 
@@ -50,7 +50,7 @@ let backprojector: WasmBackprojector | null | undefined;
  * Voxels outside what every view of the batch sees may be left without the batch's
  * contributions: they are outside the run's field of view, which the service clears.
  */
-export function backprojectSlab(req: Request<'recon:backproject'>, progress: (p: WorkerTaskProgress) => void): Record<string, never> {
+export function backprojectBox(req: Request<'recon:backproject'>, progress: (p: WorkerTaskProgress) => void): Record<string, never> {
   const { detector, views } = req.geometry;
   const pixels = detector.columns * detector.rows;
   const out = new Float32Array(req.out);
@@ -58,12 +58,12 @@ export function backprojectSlab(req: Request<'recon:backproject'>, progress: (p:
   if (backprojector === undefined) backprojector = WasmBackprojector.create();
   if (backprojector) {
     const filtered = new Float32Array(req.filtered, 0, total * pixels);
-    const slab = { filtered, views, detector, grid: req.grid, kFirst: req.kFirst, kLast: req.kLast, out, commonViewOnly: true };
-    backprojector.backprojectSlab({ ...slab, onProgress: (done) => progress({ done, total }) });
+    const box = { jFirst: req.jFirst, jLast: req.jLast, kFirst: req.kFirst, kLast: req.kLast };
+    backprojector.backprojectBox({ filtered, views, detector, grid: req.grid, ...box, out, commonViewOnly: true, onProgress: (done) => progress({ done, total }) });
     return {};
   }
   for (let v = 0; v < total; v++) {
-    backprojectView(new Float32Array(req.filtered, 4 * pixels * v, pixels), views[v], detector, req.grid, req.kFirst, req.kLast, out);
+    backprojectView(new Float32Array(req.filtered, 4 * pixels * v, pixels), views[v], detector, req.grid, req.kFirst, req.kLast, out, req.jFirst, req.jLast);
     progress({ done: v + 1, total });
   }
   return {};
