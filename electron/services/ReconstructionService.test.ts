@@ -96,8 +96,9 @@ describe('reconstructRun', () => {
 
   it('refuses a grid that does not fit the memory budget before doing anything', async () => {
     const grid = reconGridFor(run.geometry, { size: [512, 512, 512] });
-    // 512³ float32 output plus its mask byte per voxel, one batch of filtered views, and 40 MiB of SIMD memory per worker.
-    expect(reconstructionMemoryBytes(run.geometry, grid, 40, 0, 2)).toBe(5 * 512 ** 3 + 40 * 4 * 64 * 48 + 2 * 40 * 2 ** 20);
+    // 512³ float32 output plus its mask byte per voxel, one batch of filtered views, and per worker 40 MiB of
+    // backprojector memory and its ramp filter's (its own area, 128 KiB; tables for 256-bin rows; one 64 × 48 view: 3 pages).
+    expect(reconstructionMemoryBytes(run.geometry, grid, 40, 0, 2)).toBe(5 * 512 ** 3 + 40 * 4 * 64 * 48 + 2 * (40 * 2 ** 20 + 3 * 65536));
     const started = performance.now();
     await expect(reconstructRun({ pool, budgetBytes: 2 ** 29 }, run, { ...params, size: [512, 512, 512] })).rejects.toMatchObject({ code: 'too-large' });
     expect(performance.now() - started).toBeLessThan(1000);

@@ -9,6 +9,12 @@ export interface FrameRef {
   position?: Vec3;
   /** Set only where this frame's rescale differs from the representative header's. */
   rescale?: { slope: number; intercept: number };
+  /**
+   * X-ray frames: the source-to-detector and source-to-isocentre distances (mm) the frame
+   * itself gives (its per-frame functional groups, else its file's attributes), set only
+   * where one differs from the representative header's attribute.
+   */
+  distances?: { sid?: number; sod?: number };
 }
 
 /**

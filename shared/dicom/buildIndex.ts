@@ -70,6 +70,11 @@ function frameRef(frame: ResolvedFrame, representative: DicomHeader): FrameRef {
   if (h.rescaleSlope !== representative.rescaleSlope || h.rescaleIntercept !== representative.rescaleIntercept) {
     ref.rescale = { slope: h.rescaleSlope, intercept: h.rescaleIntercept };
   }
+  const own = h.perFrame?.[frame.frameIndex];
+  const sid = own?.distanceSourceToDetector ?? h.distanceSourceToDetector;
+  const sod = own?.distanceSourceToIsocenter ?? h.distanceSourceToPatient;
+  if (sid !== undefined && sid !== representative.distanceSourceToDetector) ref.distances = { sid };
+  if (sod !== undefined && sod !== representative.distanceSourceToPatient) ref.distances = { ...ref.distances, sod };
   return ref;
 }
 

@@ -57,6 +57,22 @@ describe('rotationalRunOf', () => {
     expect(run.geometry.views.map((v) => v.primaryDeg)).toEqual(Array.from({ length: 24 }, (_, f) => -100 + 1.5 * f));
   });
 
+  it('gives the frames of each file of a run in several files that file\'s own distances', () => {
+    // A spin stored as two multi-frame files: the second one's frames carry their own source to isocentre distance.
+    const first: DicomHeader = structuredClone(header);
+    const second: DicomHeader = { ...structuredClone(header), file: path.join(tmp, 'second-half.dcm'), sopInstanceUid: `${header.sopInstanceUid}.2`, instanceNumber: (header.instanceNumber ?? 1) + 1 };
+    second.positionerPrimaryAngle = (header.positionerPrimaryAngle ?? 0) + 220;
+    second.perFrame = Array.from({ length: 24 }, (_, f) => ({ distanceSourceToIsocenter: 790 + 0.1 * f }));
+    const { result, plans } = buildIndex({ folder: tmp, headers: [first, second], skipped: [], elapsedSeconds: 0 });
+    expect(result.series).toHaveLength(1);
+    const run = rotationalRunOf(plans.get(result.series[0].uid)!);
+    expect(run.geometry.views).toHaveLength(48);
+    const sodOf = (file: string) => run.views.flatMap((ref, n) => (ref.file === file ? [run.geometry.views[n].sod] : []));
+    expect(sodOf(first.file)).toEqual(new Array(24).fill(810));
+    expect(sodOf(second.file)).toEqual(Array.from({ length: 24 }, (_, f) => 790 + 0.1 * f));
+    expect(run.geometry.views.every((v) => v.sid === 1195)).toBe(true);
+  });
+
   it('takes Enhanced XA per-frame positioner angles over the classic ones', () => {
     const run = runOf((h) => {
       h.perFrame = Array.from({ length: 24 }, (_, f) => ({ positionerPrimaryAngle: 10 + 2 * f, positionerSecondaryAngle: -4 }));

@@ -114,16 +114,15 @@ export function rotationalRunOf(plan: SeriesPlan): RotationalRun {
 
 /**
  * Source to detector and source to isocentre distance of every frame: the frame's own
- * (Enhanced per-frame functional groups, known for the frames of the representative
- * file), else the series' (classic attributes or shared group), else the defaults.
+ * (Enhanced per-frame functional groups, or its file's attributes), else the series'
+ * (the representative's attributes or shared group), else the defaults.
  */
 function viewDistances(plan: SeriesPlan, warnings: string[]): { distances: { sid: number; sod: number }[]; defaultedDistances: boolean } {
   const h = plan.representative;
   let defaultedDistances = false;
   const distances = plan.frames.map((ref) => {
-    const own = ref.file === h.file ? h.perFrame?.[ref.frameIndex] : undefined;
-    const sidGiven = [own?.distanceSourceToDetector, h.distanceSourceToDetector].find(positive);
-    const sodGiven = [own?.distanceSourceToIsocenter, h.distanceSourceToPatient].find(positive);
+    const sidGiven = [ref.distances?.sid, h.distanceSourceToDetector].find(positive);
+    const sodGiven = [ref.distances?.sod, h.distanceSourceToPatient].find(positive);
     // geometryReport warns about defaulted distances (notes.defaultedDistances), with the values used.
     if (sidGiven === undefined || sodGiven === undefined) defaultedDistances = true;
     const sid = sidGiven ?? DEFAULT_SID_MM;

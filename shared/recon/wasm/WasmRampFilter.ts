@@ -31,10 +31,7 @@ interface RampFilterExports {
 }
 
 /** Where the tables for one response and row length sit, and the view and work areas after them. */
-interface Layout {
-  response: Float32Array;
-  columns: number;
-  length: number;
+interface Offsets {
   taper: number;
   responseAt: number;
   twiddlesAt: number;
@@ -43,6 +40,28 @@ interface Layout {
   sinkAt: number;
   workAt: number;
   dataAt: number;
+}
+
+interface Layout extends Offsets {
+  response: Float32Array;
+  columns: number;
+  length: number;
+}
+
+function offsets(length: number, columns: number): Offsets {
+  const { taper } = rampPadding(columns);
+  const responseAt = RESERVED_BYTES;
+  const twiddlesAt = responseAt + 4 * length;
+  const fadeAt = twiddlesAt + 4 * length;
+  const zerosAt = alignUp(fadeAt + 4 * (taper + 1), 16);
+  const sinkAt = alignUp(zerosAt + 4 * columns, 16);
+  const workAt = alignUp(sinkAt + 4 * columns, 16);
+  return { taper, responseAt, twiddlesAt, fadeAt, zerosAt, sinkAt, workAt, dataAt: alignUp(workAt + 32 * length, 16) };
+}
+
+/** The WebAssembly memory a filter holds for views of columns × rows (with rampPadding's response). */
+export function rampFilterMemoryBytes(columns: number, rows: number): number {
+  return alignUp(offsets(rampPadding(columns).length, columns).dataAt + 4 * columns * rows, 65536);
 }
 
 export class WasmRampFilter {
@@ -75,16 +94,10 @@ export class WasmRampFilter {
   private layoutFor(response: Float32Array, columns: number): Layout {
     if (this.layout?.response === response && this.layout.columns === columns) return this.layout;
     const length = response.length;
-    const { taper } = rampPadding(columns);
+    const at = offsets(length, columns);
+    const { taper, responseAt, twiddlesAt, fadeAt, zerosAt } = at;
     if (length < 2 * (columns + taper)) throw new RangeError(`ramp response of ${length} bins is too short for rows of ${columns}`);
-    const responseAt = RESERVED_BYTES;
-    const twiddlesAt = responseAt + 4 * length;
-    const fadeAt = twiddlesAt + 4 * length;
-    const zerosAt = alignUp(fadeAt + 4 * (taper + 1), 16);
-    const sinkAt = alignUp(zerosAt + 4 * columns, 16);
-    const workAt = alignUp(sinkAt + 4 * columns, 16);
-    const dataAt = alignUp(workAt + 32 * length, 16);
-    ensureBytes(this.memory, dataAt);
+    ensureBytes(this.memory, at.dataAt);
     const buffer = this.memory.buffer;
     const bitReversed = fftPlan(length).bitReversed;
     const scaled = new Float32Array(buffer, responseAt, length);
@@ -96,7 +109,7 @@ export class WasmRampFilter {
     }
     new Float32Array(buffer, fadeAt, taper + 1).set(taperWeights(taper));
     new Float32Array(buffer, zerosAt, columns).fill(0);
-    this.layout = { response, columns, length, taper, responseAt, twiddlesAt, fadeAt, zerosAt, sinkAt, workAt, dataAt };
+    this.layout = { response, columns, length, ...at };
     return this.layout;
   }
 }
