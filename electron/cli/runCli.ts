@@ -67,7 +67,9 @@ async function dispatch(argv: string[], io: CliIo, options: CliOptions): Promise
     case 'straighten':
       return withServices(options, async (s) => (await import('./straightenCommand')).straightenCommand(rest, io, s, s.volumes.budgetBytes));
     case 'reconstruct':
-      return withServices(options, async (s) => (await import('./reconstructCommand')).reconstructCommand(rest, io, s, s.volumes.budgetBytes));
+      return withServices({ ...options, pool: { ...options.pool, preloadReconstruction: true } }, async (s) =>
+        (await import('./reconstructCommand')).reconstructCommand(rest, io, s, s.volumes.budgetBytes),
+      );
     case 'surface':
       return withServices(options, async (s) => (await import('./surfaceCommand')).surfaceCommand(rest, io, s));
   }

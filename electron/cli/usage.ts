@@ -171,7 +171,7 @@ Options:
                       frame: RTK x = L, y = −S, z = P; see shared/io/rtkGeometry.ts)
   --json              Summary on stdout: grid, geometry report (arc, step, fan and cone
                       angles, magnification, warnings), I0, voxel updates/s, and timings
-                      { index_s, filter_s, backproject_s, mask_s, write_s, total_s }
+                      { index_s, i0_s, filter_s, backproject_s, mask_s, write_s, total_s }
   -h, --help          Show this help
 `,
   surface: `Usage: lumen surface <volume file or dicomFolder> [--series UID] --threshold <value> --out <model.stl>

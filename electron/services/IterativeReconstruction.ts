@@ -96,7 +96,9 @@ export async function reconstructIterative(run: IterativeRun, source: Rotational
   // In μ: the HU scale, if asked for, comes at the end.
   if (params.initial === 'fdk') fdk = await reconstructRun(run, source, { ...params, hu: undefined });
   if (params.i0 === undefined && !fdk) onProgress?.({ stage: 'Estimating air', done: 0, total: views });
+  const airStarted = performance.now();
   const i0 = params.i0 ?? fdk?.i0 ?? (await estimateAir(pool, rotational, signal, preprocessing));
+  const i0_s = (fdk?.timings.i0_s ?? 0) + (performance.now() - airStarted) / 1000;
   if (!(i0 > 0) && rotational.intensity === 'LIN') {
     throw new UserError('unsupported', 'The projections hold no unattenuated (air) pixels to calibrate them against, and no I0 was given.');
   }
@@ -172,6 +174,7 @@ export async function reconstructIterative(run: IterativeRun, source: Rotational
       report: fdk?.report ?? geometryReport(g, { defaultedDistances: rotational.notes.defaultedDistances, intensity: rotational.intensity }),
       i0,
       timings: {
+        i0_s,
         filter_s: fdk?.timings.filter_s ?? 0,
         backproject_s: fdk?.timings.backproject_s ?? 0,
         mask_s: mask_s + (fdk?.timings.mask_s ?? 0),

@@ -18,6 +18,8 @@ export interface WorkerPoolOptions {
   size?: number;
   /** Enables the test:* tasks. Tests only. */
   enableTestTasks?: boolean;
+  /** Workers load the reconstruction tasks' modules as they start (LumenWorkerData). */
+  preloadReconstruction?: boolean;
   resourceLimits?: ResourceLimits;
   entry?: WorkerEntry;
 }
@@ -124,7 +126,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const data: LumenWorkerData = { enableTestTasks: this.options.enableTestTasks ?? false };
+    const data: LumenWorkerData = { enableTestTasks: this.options.enableTestTasks ?? false, ...(this.options.preloadReconstruction ? { preloadReconstruction: true } : {}) };
     const worker = new Worker(this.entry.url, {
       execArgv: this.entry.execArgv,
       workerData: data,

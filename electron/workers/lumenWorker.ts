@@ -16,6 +16,8 @@ type Handlers = {
   [T in WorkerTaskName]: (req: WorkerTasks[T]['request'], progress: Progress) => Promise<WorkerTasks[T]['response']> | WorkerTasks[T]['response'];
 };
 
+const reconTasks = () => import('./tasks/reconTasks');
+
 // Task modules load on first use: an indexing worker never pays for the image codecs.
 const handlers: Handlers = {
   'dicom:readHeaders': async (req) => {
@@ -29,9 +31,9 @@ const handlers: Handlers = {
   'reformat:straighten': async (req, progress) => (await import('./tasks/reformatTasks')).straightenIntoShared(req, progress),
   'reformat:mapBack': async (req) => (await import('./tasks/mapBackTask')).mapBackFromShared(req),
   'reformat:inverseField': async (req) => (await import('./tasks/mapBackTask')).inverseFieldOf(req),
-  'recon:estimateI0': async (req) => (await import('./tasks/reconTasks')).estimateRunI0(req),
-  'recon:filterViews': async (req, progress) => (await import('./tasks/reconTasks')).filterViews(req, progress),
-  'recon:backproject': async (req, progress) => (await import('./tasks/reconTasks')).backprojectBox(req, progress),
+  'recon:estimateI0': async (req) => (await reconTasks()).estimateRunI0(req),
+  'recon:filterViews': async (req, progress) => (await reconTasks()).filterViews(req, progress),
+  'recon:backproject': async (req, progress) => (await reconTasks()).backprojectBox(req, progress),
   'sart:lineIntegrals': async (req, progress) => (await import('./tasks/sartTasks')).lineIntegralsInto(req, progress),
   'sart:corrections': async (req, progress) => (await import('./tasks/sartTasks')).correctionsOf(req, progress),
   'sart:update': async (req, progress) => (await import('./tasks/sartTasks')).updateSlab(req, progress),
@@ -45,6 +47,8 @@ const handlers: Handlers = {
 };
 
 const data = (workerData ?? { enableTestTasks: false }) as LumenWorkerData;
+// While the command indexes its input: the first task then finds the modules loaded (a failure surfaces there).
+if (data.preloadReconstruction) reconTasks().catch(() => {});
 
 /** Test-only fault injection: a file whose name asks for it kills this worker mid-batch. */
 function crashOnInjectedFile(files: string[]): void {

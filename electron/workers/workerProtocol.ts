@@ -18,6 +18,8 @@ export type ResultMessage = { id: number; ok: true; response: unknown } | { id: 
 export interface LumenWorkerData {
   /** Enables the test:* tasks (crash injection and friends). Never set in the app. */
   enableTestTasks: boolean;
+  /** Load the reconstruction tasks' modules at start, not on the first task: `lumen reconstruct` knows it will need them. */
+  preloadReconstruction?: boolean;
 }
 
 /**

@@ -3,6 +3,8 @@
  * ∫μ dl = −ln(I/I0). I0, the unattenuated intensity, is read from air in the images.
  */
 
+import { kthSmallest } from '../math/orderStatistic';
+
 /** Fraction of the shorter image side taken as the border ring where air is sought. */
 const BORDER_FRACTION = 0.05;
 const HISTOGRAM_BINS = 256;
@@ -24,12 +26,12 @@ export function estimateI0(intensities: Float32Array | Uint16Array, columns: num
   const ring = Math.max(1, Math.round(BORDER_FRACTION * Math.min(columns, rows)));
   const borderPerFrame = frameSize - Math.max(0, columns - 2 * ring) * Math.max(0, rows - 2 * ring);
   const stride = Math.max(1, Math.ceil((frames * borderPerFrame) / MAX_SAMPLES));
-  // A typed array sorts numerically without a comparator: several times faster on a view's ~50k border pixels.
-  const samples = new Float64Array(Math.ceil((frames * borderPerFrame) / stride));
+  const room = new Float64Array(Math.ceil((frames * borderPerFrame) / stride));
   let n = 0;
   let taken = 0;
+  // NaN (a dark/flat division by zero) is no intensity: left out.
   const take = (from: number, to: number) => {
-    for (let at = from; at < to; at++) if (n++ % stride === 0) samples[taken++] = intensities[at];
+    for (let at = from; at < to; at++) if (n++ % stride === 0 && !Number.isNaN(intensities[at])) room[taken++] = intensities[at];
   };
   for (let f = 0; f < frames; f++) {
     for (let row = 0; row < rows; row++) {
@@ -41,8 +43,9 @@ export function estimateI0(intensities: Float32Array | Uint16Array, columns: num
       } else take(start, start + columns);
     }
   }
-  samples.sort();
-  const top = samples[Math.min(samples.length - 1, Math.floor(0.995 * samples.length))];
+  const samples = room.subarray(0, taken);
+  // Order statistics by selection, not a sort: the same values, several times faster on a view's ~50k border pixels.
+  const top = samples.length > 0 ? kthSmallest(samples, Math.min(samples.length - 1, Math.floor(0.995 * samples.length))) : NaN;
   if (!(top > 0)) throw new RangeError('no positive intensities: the unattenuated intensity (I0) cannot be estimated');
   const binWidth = top / HISTOGRAM_BINS;
   const counts = new Uint32Array(HISTOGRAM_BINS);
@@ -54,7 +57,7 @@ export function estimateI0(intensities: Float32Array | Uint16Array, columns: num
   const low = (peak - 2) * binWidth;
   const high = (peak + 3) * binWidth;
   const near = samples.filter((value) => value >= low && value < high);
-  return near[Math.floor(near.length / 2)];
+  return kthSmallest(near, Math.floor(near.length / 2));
 }
 
 /**
