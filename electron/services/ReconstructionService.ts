@@ -75,7 +75,8 @@ export interface Reconstruction {
   /**
    * Wall times: the air level's estimate (0 when I0 was given), decoding and filtering,
    * backprojection (the two overlap, each counted whole), and the field-of-view mask
-   * (worked out during the filtering, applied after).
+   * (worked out during the filtering, with the sharing out of the backprojection; applied
+   * after).
    */
   timings: { i0_s: number; filter_s: number; backproject_s: number; mask_s: number };
   /**
