@@ -2,14 +2,16 @@
  * FDK reconstruction of a rotational run in the worker pool. Projections stream through
  * in batches: the workers decode, convert to line integrals and filter a batch of views
  * straight into a shared batch buffer, then every worker backprojects that batch into its
- * own slab of slices of the shared output volume (no two write one voxel). A run that
+ * own boxes of grid rows through every slice of the shared output volume (no two write
+ * one voxel). A run that
  * fits two buffers is one batch; longer ones use two buffers that take turns, so batch
  * n + 1 is filtered while batch n is backprojected. Memory is the
  * output volume plus two batches of filtered views, whatever the length of the run, plus
  * the file each filtering worker reads frames from (a multi-frame run is one file); it is
  * checked against the budget before anything is allocated. 512³: 512 MiB of float32
- * output and 128 MiB of field-of-view mask, plus two batches of at most 64 MiB and, while
- * filtering, one copy of the run's file per worker (see reconstructionMemoryBytes).
+ * output and 128 MiB of field-of-view mask, plus two batches of at most 64 MiB, 40 MiB of
+ * WebAssembly memory per worker and, while filtering, one copy of the run's file per
+ * worker (see reconstructionMemoryBytes).
  */
 import { TASK_MEMORY_BYTES, WasmBackprojector } from '../../shared/recon/wasm/WasmBackprojector';
 import { rampFilterMemoryBytes } from '../../shared/recon/wasm/WasmRampFilter';
@@ -49,7 +51,7 @@ export interface ReconstructionParameters {
 
 export interface ReconstructionProgress {
   stage: 'Estimating air' | 'Filtering' | 'Backprojecting';
-  /** Views filtered plus views backprojected (each over all slabs), out of 2 × views; never decreases. */
+  /** Views filtered plus views backprojected (each over all boxes), out of 2 × views; never decreases. */
   done: number;
   total: number;
 }
@@ -122,7 +124,7 @@ function viewBytes(g: ConeBeamGeometry): number {
 
 /**
  * Views per batch, by default: as few batches as the buffers allow, since each costs every
- * task its setup (reading the run file, copying the slab in and out of the backprojector).
+ * task its setup (reading the run file, copying the box in and out of the backprojector).
  * A run that fits both buffers' bytes is one batch: filtering (a tenth of the work with
  * the SIMD kernels) then runs on every worker before the backprojection does, with no
  * overlap needed to keep them busy. Longer runs: equal batches of at most BATCH_BYTES,

@@ -15,7 +15,7 @@
  *
  * Views are looped inside rows, so one output row stays in L1 while the call's views add
  * into it. Measured on the benchmark shape, the order hardly matters (views outside the
- * slab's rows is within 3%): the kernel is bound by arithmetic and the taps' loads, not
+ * chunk's rows is within 3%): the kernel is bound by arithmetic and the taps' loads, not
  * by the cache (per-row tables for views turning about the k axis, with no division per
  * voxel, measured no faster for that reason). The axial kernel further down removes the
  * per-lane loads instead, for such views. Nothing here uses the C stack: the helpers that
