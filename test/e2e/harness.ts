@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_SWITCHES } from '../../electron/main/chromiumSwitches';
 
 export const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 export const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
@@ -86,7 +87,8 @@ export function launchChromium({ softwareCompositing = false }: ChromiumOptions 
     executablePath: CHROMIUM,
     args: [
       '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
+      // The Electron shell's own switches: every spec here runs the page as the app's window would.
+      ...CHROMIUM_SWITCHES.map((name) => `--${name}`),
       ...(softwareCompositing ? ['--disable-gpu-compositing'] : []),
       '--no-sandbox',
       '--disable-background-networking',
